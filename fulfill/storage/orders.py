@@ -1,0 +1,206 @@
+"""Orders in the store: idempotent upsert keyed by (account, platform order id), and reads.
+
+Saving an order that has not changed writes nothing at all; a changed one is rewritten with
+its lines and search document in one transaction, and a status change goes to the audit log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlite_utils import Database
+
+from fulfill.domain import Address, AddressText, Money, Order, OrderLine, OrderStatus
+from fulfill.storage import audit
+from fulfill.storage.search_text import index_form
+
+_ORDER_COLUMNS = (
+    "account_id", "platform_order_id", "order_number", "status", "ordered_at", "updated_at",
+    "buyer_name", "buyer_email", "ship_name", "ship_name_latin", "ship_country", "address",
+    "currency", "subtotal", "shipping", "tax", "discount", "total", "item_count", "note",
+    "raw", "content_hash",
+)
+_INSERT_ORDER = (
+    f"INSERT INTO orders ({', '.join(_ORDER_COLUMNS)}, created_at, synced_at)"
+    f" VALUES ({', '.join('?' * len(_ORDER_COLUMNS))}, ?, ?)"
+)
+_UPDATE_ORDER = (
+    f"UPDATE orders SET {', '.join(c + ' = ?' for c in _ORDER_COLUMNS)}, synced_at = ?"
+    " WHERE id = ?"
+)
+_INSERT_LINE = (
+    "INSERT INTO order_lines (order_id, line_no, sku, title, quantity, unit_price, platform_line_id)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+@dataclass
+class SaveResult:
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    ids: list[int] = field(default_factory=list)
+
+
+def _minor(amount: Money | None) -> int | None:
+    return None if amount is None else amount.minor
+
+
+def _address_json(address: Address) -> str:
+    return json.dumps(asdict(address), ensure_ascii=False, sort_keys=True)
+
+
+def _address_from_json(text: str) -> Address:
+    data = json.loads(text)
+    latin = data.pop("latin")
+    return Address(
+        typed=AddressText(**data.pop("typed")),
+        latin=AddressText(**latin) if latin else None,
+        **data,
+    )
+
+
+def _order_values(order: Order) -> tuple[list[Any], list[tuple]]:
+    """Column values and line tuples for an order, with a hash of everything in them."""
+    lines = [
+        (n, line.sku, line.title, line.quantity, line.unit_price.minor, line.platform_line_id)
+        for n, line in enumerate(order.lines, start=1)
+    ]
+    latin = order.ship_to.latin
+    values: list[Any] = [
+        order.account_id, order.platform_order_id, order.order_number, order.status.value,
+        audit.utc_text(order.ordered_at),
+        audit.utc_text(order.updated_at) if order.updated_at else None,
+        order.buyer_name, order.buyer_email, order.ship_to.typed.name,
+        latin.name if latin else "", order.ship_to.country_code, _address_json(order.ship_to),
+        order.currency, order.subtotal.minor, _minor(order.shipping), _minor(order.tax),
+        _minor(order.discount), order.grand_total.minor, order.item_count, order.note,
+        json.dumps(order.raw, ensure_ascii=False, sort_keys=True, default=str),
+    ]
+    digest = hashlib.sha256(json.dumps([values, lines], ensure_ascii=False).encode()).hexdigest()
+    return [*values, digest], lines
+
+
+def _search_document(order: Order) -> tuple[str, str, str, str]:
+    address = order.ship_to
+    forms = [address.typed] + ([address.latin] if address.latin else [])
+    names = [order.buyer_name, order.buyer_email] + [f.name for f in forms]
+    places = [line for f in forms for line in f.lines()[1:]]
+    places += [address.postal_code, address.phone, address.country_code]
+    items = [part for line in order.lines for part in (line.sku, line.title)]
+    return (
+        index_form(f"{order.order_number} {order.platform_order_id}"),
+        index_form(" ".join(names)),
+        index_form(" ".join(places)),
+        index_form(" ".join(items)),
+    )
+
+
+class OrderRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def save(self, orders: Iterable[Order], *, actor: str = "sync") -> SaveResult:
+        """Insert new orders and update changed ones, in one transaction.
+
+        Sets `order.id` on each order. An order identical to the stored one is not written.
+        """
+        result = SaveResult()
+        now = audit.now_text()
+        with self.db.atomic():
+            for order in orders:
+                order.id = self._save_one(order, now, actor, result)
+                result.ids.append(order.id)
+        return result
+
+    def _save_one(self, order: Order, now: str, actor: str, result: SaveResult) -> int:
+        values, lines = _order_values(order)
+        conn = self.db.conn
+        existing = conn.execute(
+            "SELECT id, status, content_hash FROM orders WHERE account_id = ? AND platform_order_id = ?",
+            (order.account_id, order.platform_order_id),
+        ).fetchone()
+        if existing and existing[2] == values[-1]:
+            result.unchanged += 1
+            return existing[0]
+        if existing:
+            order_id, old_status = existing[0], existing[1]
+            conn.execute(_UPDATE_ORDER, (*values, now, order_id))
+            conn.execute("DELETE FROM order_lines WHERE order_id = ?", (order_id,))
+            conn.execute("DELETE FROM orders_fts WHERE rowid = ?", (order_id,))
+            if old_status != order.status.value:
+                audit.record(self.db, "order", order_id, "status", old=old_status,
+                             new=order.status.value, actor=actor, at=now)
+            else:
+                audit.record(self.db, "order", order_id, "updated", actor=actor, at=now)
+            result.changed += 1
+        else:
+            order_id = conn.execute(_INSERT_ORDER, (*values, now, now)).lastrowid
+            audit.record(self.db, "order", order_id, "created", new=order.status.value,
+                         actor=actor, at=now)
+            result.created += 1
+        conn.executemany(_INSERT_LINE, [(order_id, *line) for line in lines])
+        conn.execute(
+            "INSERT INTO orders_fts (rowid, number, buyer, address, items) VALUES (?, ?, ?, ?, ?)",
+            (order_id, *_search_document(order)),
+        )
+        return order_id
+
+    def set_status(self, order_id: int, status: OrderStatus, *, actor: str, note: str = "") -> None:
+        with self.db.atomic():
+            row = self.db.execute("SELECT status FROM orders WHERE id = ?", [order_id]).fetchone()
+            if row is None:
+                raise KeyError(f"No order with id {order_id}")
+            if row[0] == status.value:
+                return
+            self.db.execute("UPDATE orders SET status = ? WHERE id = ?", [status.value, order_id])
+            audit.record(self.db, "order", order_id, "status", old=row[0], new=status.value,
+                         actor=actor, note=note)
+
+    def get(self, order_id: int) -> Order | None:
+        row = self.db.execute(
+            f"SELECT id, {', '.join(_ORDER_COLUMNS)} FROM orders WHERE id = ?", [order_id]
+        ).fetchone()
+        if row is None:
+            return None
+        data = dict(zip(("id", *_ORDER_COLUMNS), row, strict=True))
+        currency = data["currency"]
+        lines = [
+            OrderLine(sku=r[0], title=r[1], quantity=r[2], unit_price=Money(r[3], currency),
+                      platform_line_id=r[4])
+            for r in self.db.execute(
+                "SELECT sku, title, quantity, unit_price, platform_line_id FROM order_lines"
+                " WHERE order_id = ? ORDER BY line_no", [order_id]
+            )
+        ]
+
+        def money(column: str) -> Money | None:
+            return None if data[column] is None else Money(data[column], currency)
+
+        return Order(
+            id=data["id"], account_id=data["account_id"],
+            platform_order_id=data["platform_order_id"], order_number=data["order_number"],
+            status=OrderStatus(data["status"]), ordered_at=audit.parse_utc_text(data["ordered_at"]),
+            updated_at=audit.parse_utc_text(data["updated_at"]) if data["updated_at"] else None,
+            currency=currency, ship_to=_address_from_json(data["address"]), lines=lines,
+            buyer_name=data["buyer_name"], buyer_email=data["buyer_email"],
+            shipping=money("shipping"), tax=money("tax"), discount=money("discount"),
+            paid_total=Money(data["total"], currency), note=data["note"], raw=json.loads(data["raw"]),
+        )
+
+    def id_for(self, account_id: int, platform_order_id: str) -> int | None:
+        row = self.db.execute(
+            "SELECT id FROM orders WHERE account_id = ? AND platform_order_id = ?",
+            [account_id, platform_order_id],
+        ).fetchone()
+        return row[0] if row else None
+
+    def count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM orders").fetchone()[0]
+
+    def history(self, order_id: int) -> list[audit.AuditEntry]:
+        return audit.history(self.db, "order", order_id)

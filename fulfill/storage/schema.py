@@ -1,0 +1,153 @@
+"""The store's schema, as an ordered list of migrations.
+
+Each migration runs inside one transaction with its record (sqlite_utils.Migrations).
+SCHEMA_VERSION is how many this build knows; a file that has more is from a newer fulfill.
+Never edit a released migration: add a new one, and freeze a copy of the old schema in
+tests/fixtures for the migration test.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database, Migrations
+
+from fulfill.domain import OrderStatus
+
+MIGRATION_SET = "fulfill"
+APPLICATION_ID = 0x46554C46  # "FULF" in PRAGMA application_id marks a fulfill store
+
+migrations = Migrations(MIGRATION_SET)
+
+_STATUSES = ", ".join(f"'{s.value}'" for s in OrderStatus)
+
+
+def _run_script(db: Database, script: str) -> None:
+    """Run statements one by one: executescript() would COMMIT the migration's transaction."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--"):
+            continue
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"Unfinished SQL statement in migration: {statement!r}")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    _run_script(
+        db,
+        f"""
+        CREATE TABLE channel_accounts (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            name TEXT NOT NULL,
+            settings TEXT NOT NULL DEFAULT '{{}}',
+            created_at TEXT NOT NULL,
+            UNIQUE (platform, name)
+        );
+
+        CREATE TABLE products (
+            id INTEGER PRIMARY KEY,
+            sku TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            titles TEXT NOT NULL DEFAULT '{{}}',
+            hs_code TEXT NOT NULL DEFAULT '',
+            origin_country TEXT NOT NULL DEFAULT '',
+            unit_weight_g INTEGER NOT NULL DEFAULT 0 CHECK (unit_weight_g >= 0),
+            barcode TEXT NOT NULL DEFAULT '',
+            customs_descriptions TEXT NOT NULL DEFAULT '{{}}',
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX products_barcode ON products (barcode);
+
+        CREATE TABLE orders (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES channel_accounts (id),
+            platform_order_id TEXT NOT NULL,
+            order_number TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ({_STATUSES})),
+            ordered_at TEXT NOT NULL,
+            updated_at TEXT,
+            buyer_name TEXT NOT NULL DEFAULT '',
+            buyer_email TEXT NOT NULL DEFAULT '',
+            ship_name TEXT NOT NULL DEFAULT '',
+            ship_name_latin TEXT NOT NULL DEFAULT '',
+            ship_country TEXT NOT NULL,
+            address TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            subtotal INTEGER NOT NULL,
+            shipping INTEGER,
+            tax INTEGER,
+            discount INTEGER,
+            total INTEGER NOT NULL,
+            item_count INTEGER NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            problem TEXT NOT NULL DEFAULT '',
+            raw TEXT NOT NULL DEFAULT '{{}}',
+            content_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            synced_at TEXT NOT NULL,
+            UNIQUE (account_id, platform_order_id)
+        );
+        CREATE INDEX orders_ordered_at ON orders (ordered_at);
+        CREATE INDEX orders_status ON orders (status, ordered_at);
+        CREATE INDEX orders_account ON orders (account_id, ordered_at);
+        CREATE INDEX orders_country ON orders (ship_country, ordered_at);
+        CREATE INDEX orders_number ON orders (order_number);
+
+        CREATE TABLE order_lines (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+            line_no INTEGER NOT NULL,
+            sku TEXT NOT NULL,
+            title TEXT NOT NULL,
+            quantity INTEGER NOT NULL CHECK (quantity > 0),
+            unit_price INTEGER NOT NULL,
+            platform_line_id TEXT NOT NULL DEFAULT '',
+            UNIQUE (order_id, line_no)
+        );
+        CREATE INDEX order_lines_sku ON order_lines (sku);
+
+        CREATE TABLE shipments (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+            carrier TEXT NOT NULL,
+            service TEXT NOT NULL DEFAULT '',
+            tracking_number TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL,
+            weight_g INTEGER NOT NULL DEFAULT 0,
+            shipped_at TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX shipments_order ON shipments (order_id);
+        CREATE INDEX shipments_tracking ON shipments (tracking_number);
+
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            entity_id INTEGER NOT NULL,
+            action TEXT NOT NULL,
+            old_value TEXT NOT NULL DEFAULT '',
+            new_value TEXT NOT NULL DEFAULT '',
+            actor TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX audit_log_entity ON audit_log (entity, entity_id);
+
+        -- One search document per order (rowid = orders.id). Text is pre-split by
+        -- fulfill.storage.search_text so that Chinese, Japanese and Korean match by character.
+        CREATE VIRTUAL TABLE orders_fts USING fts5 (
+            number, buyer, address, items,
+            tokenize = "unicode61 remove_diacritics 2"
+        );
+        """
+    )
+
+
+SCHEMA_VERSION = len(migrations._migrations)
+KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)
