@@ -1,0 +1,52 @@
+"""Starting the desktop app: QApplication, opening the store, the main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from fulfill import APP_NAME, __version__
+from fulfill.errors import StoreError
+from fulfill.services import demo
+from fulfill.storage import Store
+
+log = logging.getLogger(__name__)
+
+
+def application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(APP_NAME)
+    return app
+
+
+def prepare_store(store_path: Path, *, demo_store: bool) -> None:
+    """Check and migrate (and for the demo, seed) the store before any window reads it."""
+    if demo_store:
+        demo.open_demo_store(store_path).close()
+    else:
+        Store.open(store_path).close()
+
+
+def run_app(store_path: Path, *, demo: bool = False) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = application()
+    try:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            prepare_store(store_path, demo_store=demo)
+        finally:
+            QApplication.restoreOverrideCursor()
+    except StoreError as error:
+        QMessageBox.critical(None, "fulfill cannot open the store", f"{error.message}\n\n{error.advice}")
+        return 2
+    from fulfill.ui.main_window import MainWindow
+
+    window = MainWindow(store_path, demo=demo)
+    window.show()
+    return app.exec()

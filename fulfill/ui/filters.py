@@ -1,0 +1,167 @@
+"""The filter bar (search, channel, country, dates) and the status sidebar with counts."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+    QPushButton, QWidget,
+)
+
+from fulfill.domain import ChannelAccount, OrderStatus
+from fulfill.i18n import country_name
+
+SEARCH_DELAY_MS = 150  # long enough to skip a query per keystroke, short enough to feel instant
+
+DATE_RANGES = [
+    ("any", "Any date"),
+    ("today", "Today"),
+    ("7", "Last 7 days"),
+    ("30", "Last 30 days"),
+    ("90", "Last 90 days"),
+    ("custom", "Custom range…"),
+]
+
+
+def local_day_start(day: date) -> datetime:
+    """Midnight of a local calendar day, as an aware UTC time for the query."""
+    return datetime.combine(day, time()).astimezone().astimezone(UTC)
+
+
+class FilterBar(QWidget):
+    changed = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.search = QLineEdit(placeholderText="Search order, buyer, address, SKU or item   (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(320)
+        self.channel = QComboBox()
+        self.country = QComboBox()
+        self.dates = QComboBox()
+        for key, label in DATE_RANGES:
+            self.dates.addItem(label, key)
+        today = QDate.currentDate()
+        self.date_from = QDateEdit(today.addDays(-30), calendarPopup=True)
+        self.date_to = QDateEdit(today, calendarPopup=True)
+        for edit in (self.date_from, self.date_to):
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setVisible(False)
+        self.clear_button = QPushButton("Clear filters")
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addWidget(self.search, 3)
+        for caption, widget in (("Channel", self.channel), ("Ship to", self.country),
+                                ("Ordered", self.dates)):
+            label = QLabel(caption)
+            label.setBuddy(widget)
+            layout.addWidget(label)
+            layout.addWidget(widget)
+        layout.addWidget(self.date_from)
+        layout.addWidget(self.date_to)
+        layout.addWidget(self.clear_button)
+
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.changed)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.search.returnPressed.connect(self._search_now)
+        self.channel.currentIndexChanged.connect(self.changed)
+        self.country.currentIndexChanged.connect(self.changed)
+        self.dates.currentIndexChanged.connect(self._dates_changed)
+        self.date_from.dateChanged.connect(self.changed)
+        self.date_to.dateChanged.connect(self.changed)
+        self.clear_button.clicked.connect(self.clear)
+
+    def set_choices(self, accounts: list[ChannelAccount], countries: list[str], locale: str | None) -> None:
+        with _quiet(self.channel, self.country):
+            self.channel.clear()
+            self.channel.addItem("All channels", None)
+            for account in accounts:
+                self.channel.addItem(account.display_name, account.id)
+            self.country.clear()
+            self.country.addItem("All countries", None)
+            named = sorted(countries, key=lambda c: country_name(c, locale))
+            for code in named:
+                self.country.addItem(f"{country_name(code, locale)} ({code})", code)
+
+    def _search_now(self) -> None:
+        self._search_timer.stop()
+        self.changed.emit()
+
+    def _dates_changed(self) -> None:
+        custom = self.dates.currentData() == "custom"
+        self.date_from.setVisible(custom)
+        self.date_to.setVisible(custom)
+        self.changed.emit()
+
+    def clear(self) -> None:
+        with _quiet(self.search, self.channel, self.country, self.dates):
+            self.search.clear()
+            self.channel.setCurrentIndex(0)
+            self.country.setCurrentIndex(0)
+            self.dates.setCurrentIndex(0)
+        self._search_timer.stop()
+        self._dates_changed()
+
+    def date_range(self) -> tuple[datetime | None, datetime | None]:
+        key = self.dates.currentData()
+        today = date.today()
+        if key == "today":
+            return local_day_start(today), None
+        if key in ("7", "30", "90"):
+            return local_day_start(today - timedelta(days=int(key) - 1)), None
+        if key == "custom":
+            start, end = self.date_from.date().toPython(), self.date_to.date().toPython()
+            if end < start:
+                start, end = end, start
+            return local_day_start(start), local_day_start(end + timedelta(days=1))
+        return None, None
+
+
+class StatusList(QListWidget):
+    """Left sidebar: All orders plus one entry per status, each with its count."""
+
+    changed = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Order status")
+        self._labels: dict[OrderStatus | None, str] = {None: "All orders"}
+        self._labels.update({status: status.label for status in OrderStatus})
+        for status, label in self._labels.items():
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, status)
+            self.addItem(item)
+        self.setCurrentRow(0)
+        self.currentRowChanged.connect(lambda _row: self.changed.emit())
+
+    def selected(self) -> OrderStatus | None:
+        item = self.currentItem()
+        value = item.data(Qt.ItemDataRole.UserRole) if item else None
+        return OrderStatus(value) if value else None  # Qt hands the enum back as a plain str
+
+    def select(self, status: OrderStatus | None) -> None:
+        self.setCurrentRow(list(self._labels).index(status))
+
+    def set_counts(self, counts: dict[OrderStatus, int]) -> None:
+        everything = sum(counts.values())
+        for row, status in enumerate(self._labels):
+            count = everything if status is None else counts.get(status, 0)
+            self.item(row).setText(f"{self._labels[status]}  ({count:,})")
+
+
+class _quiet:
+    """Block the widgets' signals while they are refilled, so one change fires one query."""
+
+    def __init__(self, *widgets: QWidget) -> None:
+        self._widgets = widgets
+
+    def __enter__(self) -> None:
+        self._previous = [w.blockSignals(True) for w in self._widgets]
+
+    def __exit__(self, *exc: object) -> None:
+        for widget, previous in zip(self._widgets, self._previous, strict=True):
+            widget.blockSignals(previous)

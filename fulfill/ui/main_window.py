@@ -1,0 +1,262 @@
+"""The orders desk: status sidebar, filter bar, lazy orders table and the order detail pane."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHeaderView, QLabel, QMainWindow, QMessageBox, QSplitter, QTableView,
+    QVBoxLayout, QWidget,
+)
+
+from fulfill import __version__, paths
+from fulfill.errors import FulfillError
+from fulfill.i18n import system_locale
+from fulfill.storage.catalog import AccountRepository
+from fulfill.storage.database import connect
+from fulfill.storage.order_queries import (
+    OrderFilter, OrderSort, countries_in_use, desk_rows, order_ids, status_counts,
+)
+from fulfill.storage.orders import OrderRepository
+from fulfill.ui.filters import FilterBar, StatusList
+from fulfill.ui.order_detail import OrderDetailView
+from fulfill.ui.orders_model import COLUMNS, OrdersTableModel
+from fulfill.ui.reader import StoreReader
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    idsApplied = Signal(int)  # number of orders now listed; tests and benchmarks wait on it
+
+    def __init__(self, store_path: Path, *, demo: bool = False, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.store_path = store_path
+        self.locale = system_locale()
+        self.settings = settings or QSettings(str(paths.settings_file()), QSettings.Format.IniFormat)
+        # Small indexed reads (a screenful of rows, one order) use this UI-thread connection;
+        # anything that scans the store goes to the reader thread.
+        self._db = connect(store_path)
+        self._reader = StoreReader(store_path)
+        self._accounts = {a.id: a for a in AccountRepository(self._db).all()}
+        self._sort = OrderSort()
+        self._selected_id: int | None = None
+        self._query_started = 0.0
+        self._error_box: QMessageBox | None = None
+
+        self.setWindowTitle(f"fulfill — {'Demo store' if demo else store_path.name}")
+        self._build_widgets()
+        self._build_menus()
+        self._restore_layout()
+        self.filters.set_choices(list(self._accounts.values()), countries_in_use(self._db), self.locale)
+        self.refresh()
+
+    # --- construction ----------------------------------------------------------------
+    def _build_widgets(self) -> None:
+        self.filters = FilterBar()
+        self.statuses = StatusList()
+        self.statuses.setMinimumWidth(190)
+        self.model = OrdersTableModel(lambda ids: desk_rows(self._db, ids), self.locale, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        for column, width in enumerate((150, 170, 140, 260, 70, 60, 110, 150)):
+            self.table.setColumnWidth(column, width)
+        self.detail = OrderDetailView()
+        self.empty_hint = QLabel()
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.setVisible(False)
+
+        centre = QWidget()
+        layout = QVBoxLayout(centre)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        layout.addWidget(self.empty_hint)
+        self.desk_split = QSplitter(Qt.Orientation.Horizontal)
+        self.desk_split.addWidget(centre)
+        self.desk_split.addWidget(self.detail)
+        self.desk_split.setStretchFactor(0, 3)
+        self.desk_split.setStretchFactor(1, 2)
+        self.side_split = QSplitter(Qt.Orientation.Horizontal)
+        self.side_split.addWidget(self.statuses)
+        self.side_split.addWidget(self.desk_split)
+        self.side_split.setStretchFactor(1, 1)
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.setSpacing(0)
+        body_layout.addWidget(self.filters)
+        body_layout.addWidget(self.side_split)
+        self.setCentralWidget(body)
+        self.shown_label = QLabel()
+        self.statusBar().addWidget(self.shown_label, 1)
+        self.statusBar().addPermanentWidget(QLabel(str(self.store_path)))
+
+        self.filters.changed.connect(self.refresh)
+        self.statuses.changed.connect(self.refresh)
+        self.model.sortRequested.connect(self._sort_by)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        view_menu = self.menuBar().addMenu("&View")
+        find = QAction("&Find orders", self, shortcut=QKeySequence.StandardKey.Find)
+        find.triggered.connect(self.focus_search)
+        refresh = QAction("&Refresh", self, shortcut=QKeySequence.StandardKey.Refresh)
+        refresh.triggered.connect(self.refresh)
+        clear = QAction("&Clear filters", self, shortcut=QKeySequence("Ctrl+Shift+L"))
+        clear.triggered.connect(self.clear_filters)
+        for action in (find, refresh, clear):
+            view_menu.addAction(action)
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About fulfill", self)
+        about.triggered.connect(lambda: QMessageBox.about(
+            self, "About fulfill", f"fulfill {__version__}\nOrders, customs papers and parcels "
+            "for cross-border sellers.\n\nStore: " + str(self.store_path)))
+        help_menu.addAction(about)
+
+    # --- queries ---------------------------------------------------------------------
+    def current_filter(self) -> OrderFilter:
+        status = self.statuses.selected()
+        account_id = self.filters.channel.currentData()
+        country = self.filters.country.currentData()
+        ordered_from, ordered_before = self.filters.date_range()
+        return OrderFilter(
+            statuses=(status,) if status else (),
+            account_ids=(account_id,) if account_id else (),
+            countries=(country,) if country else (),
+            ordered_from=ordered_from,
+            ordered_before=ordered_before,
+            search=self.filters.search.text(),
+        )
+
+    def refresh(self) -> None:
+        flt, sort = self.current_filter(), self._sort
+        self._query_started = time.perf_counter()
+        self.shown_label.setText("Searching…" if flt.search.strip() else "Loading…")
+        self._reader.submit("ids", lambda db: order_ids(db, flt, sort), self._apply_ids, self._failed)
+        self._reader.submit("counts", lambda db: status_counts(db, flt), self._apply_counts, self._failed)
+
+    def _sort_by(self, sort: OrderSort) -> None:
+        self._sort = sort
+        self.refresh()
+
+    def _apply_ids(self, ids: list[int]) -> None:
+        keep = self._selected_id
+        self.model.set_ids(ids)
+        elapsed_ms = (time.perf_counter() - self._query_started) * 1000
+        log.debug("Listed %d orders in %.1f ms", len(ids), elapsed_ms)
+        self.shown_label.setText(f"Showing {len(ids):,} order{'s' if len(ids) != 1 else ''}")
+        self.table.setVisible(bool(ids))
+        self.empty_hint.setVisible(not ids)
+        self.empty_hint.setText(
+            "No orders match these filters. Press Ctrl+Shift+L to clear them."
+            if self.model.rowCount() == 0 and self._any_filter() else "No orders yet."
+        )
+        row = self.model.row_of(keep) if keep is not None else None
+        if row is not None:
+            index = self.model.index(row, 0)
+            self.table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.scrollTo(index)
+        else:
+            self._selected_id = None
+            self.detail.clear_order()
+        self.idsApplied.emit(len(ids))
+
+    def _apply_counts(self, counts) -> None:
+        self.statuses.set_counts(counts)
+
+    def _any_filter(self) -> bool:
+        return self.current_filter() != OrderFilter()
+
+    def _failed(self, error: Exception) -> None:
+        message = str(error) if isinstance(error, FulfillError) else f"Reading the store failed: {error}"
+        self.shown_label.setText(message)
+        # Non-modal: the desk stays usable, and a burst of failures does not stack dialogs.
+        if self._error_box is None:
+            self._error_box = QMessageBox(QMessageBox.Icon.Warning, "fulfill", "", parent=self)
+            self._error_box.setModal(False)
+        self._error_box.setText(message)
+        self._error_box.show()
+
+    # --- selection and detail ---------------------------------------------------------
+    def _current_changed(self, current, _previous) -> None:
+        if not current.isValid():
+            return
+        order_id = self.model.order_id(current.row())
+        self._selected_id = order_id
+        self.show_order(order_id)
+
+    def show_order(self, order_id: int) -> None:
+        repository = OrderRepository(self._db)
+        order = repository.get(order_id)
+        if order is None:
+            self.detail.clear_order()
+            return
+        self.detail.show_order(order, self._accounts.get(order.account_id),
+                               repository.history(order_id), self.locale)
+
+    # --- actions ---------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.filters.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filters.search.selectAll()
+
+    def clear_filters(self) -> None:
+        self.filters.clear()
+        self.statuses.blockSignals(True)
+        self.statuses.select(None)
+        self.statuses.blockSignals(False)
+        self.refresh()
+
+    # --- layout memory ---------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        s = self.settings
+        if isinstance(geometry := s.value("desk/geometry"), QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1360, 820)
+        for key, widget in (("desk/side_split", self.side_split), ("desk/desk_split", self.desk_split)):
+            if isinstance(state := s.value(key), QByteArray):
+                widget.restoreState(state)
+        if not isinstance(s.value("desk/side_split"), QByteArray):
+            self.side_split.setSizes([200, 1160])
+            self.desk_split.setSizes([760, 400])
+        if isinstance(header := s.value("desk/table_header"), QByteArray):
+            self.table.horizontalHeader().restoreState(header)
+            section = self.table.horizontalHeader().sortIndicatorSection()
+            order = self.table.horizontalHeader().sortIndicatorOrder()
+            if 0 <= section < len(COLUMNS):
+                self._sort = OrderSort(COLUMNS[section].key, order == Qt.SortOrder.DescendingOrder)
+
+    def save_layout(self) -> None:
+        s = self.settings
+        s.setValue("desk/geometry", self.saveGeometry())
+        s.setValue("desk/side_split", self.side_split.saveState())
+        s.setValue("desk/desk_split", self.desk_split.saveState())
+        s.setValue("desk/table_header", self.table.horizontalHeader().saveState())
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        self._reader.close()
+        self._db.close()
+        super().closeEvent(event)

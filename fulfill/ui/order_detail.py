@@ -1,0 +1,118 @@
+"""The order detail pane: lines, both address forms, totals in the order's currency, history."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtWidgets import QTextBrowser
+
+from fulfill.domain import AddressText, ChannelAccount, Money, Order
+from fulfill.i18n import country_name, format_datetime, format_money
+from fulfill.storage.audit import AuditEntry
+from fulfill.ui.orders_model import STATUS_TINTS
+
+_STYLE = """
+<style>
+  h2 { margin: 0 0 2px 0; }
+  .muted { color: #5a6270; }
+  .badge { padding: 2px 6px; }
+  td, th { padding: 3px 8px 3px 0; }
+  th { text-align: left; color: #5a6270; font-weight: normal; }
+  .num { text-align: right; }
+  .section { margin-top: 14px; font-weight: bold; }
+</style>
+"""
+
+
+def _address_block(text: AddressText) -> str:
+    return "<br>".join(escape(line) for line in text.lines())
+
+
+def _money_row(label: str, amount: Money | None, locale: str | None, bold: bool = False) -> str:
+    if amount is None:
+        return ""
+    value = escape(format_money(amount, locale))
+    if bold:
+        label, value = f"<b>{label}</b>", f"<b>{value}</b>"
+    return f"<tr><td>{label}</td><td class='num'>{value}</td></tr>"
+
+
+def order_html(
+    order: Order, account: ChannelAccount | None, history: list[AuditEntry], locale: str | None = None
+) -> str:
+    address = order.ship_to
+    channel = escape(account.display_name) if account else ""
+    tint = STATUS_TINTS[order.status]
+    parts = [
+        _STYLE,
+        f"<h2>{escape(order.order_number)}</h2>",
+        f"<div class='muted'>{channel} · {escape(format_datetime(order.ordered_at, locale))}</div>",
+        f"<p><span class='badge' style='background:{tint}'>&nbsp;{order.status.label}&nbsp;</span></p>",
+        "<div class='section'>Ship to</div><table><tr>",
+        f"<td valign='top'><span class='muted'>As the buyer typed it</span><br>"
+        f"{_address_block(address.typed)}</td>",
+    ]
+    if address.latin:
+        parts.append(f"<td valign='top'><span class='muted'>Latin form for carrier</span><br>"
+                     f"{_address_block(address.latin)}</td>")
+    elif address.needs_latin_form:
+        parts.append("<td valign='top'><span style='color:#b3261e'>No Latin form yet: the carrier "
+                     "label needs one.</span></td>")
+    parts.append("</tr></table>")
+    contact = [f"{escape(country_name(address.country_code, locale))} ({address.country_code})"]
+    contact += [escape(v) for v in (address.postal_code, address.phone, address.email) if v]
+    parts.append(f"<div>{' · '.join(contact)}</div>")
+
+    parts.append("<div class='section'>Items</div><table width='100%'>"
+                 "<tr><th>SKU</th><th>Item</th><th class='num'>Qty</th>"
+                 "<th class='num'>Unit</th><th class='num'>Amount</th></tr>")
+    for line in order.lines:
+        parts.append(
+            f"<tr><td>{escape(line.sku)}</td><td>{escape(line.title)}</td>"
+            f"<td class='num'>{line.quantity}</td>"
+            f"<td class='num'>{escape(format_money(line.unit_price, locale))}</td>"
+            f"<td class='num'>{escape(format_money(line.amount, locale))}</td></tr>"
+        )
+    parts.append("</table><table align='right'>")
+    parts.append(_money_row("Subtotal", order.subtotal, locale))
+    parts.append(_money_row("Shipping", order.shipping, locale))
+    parts.append(_money_row("Tax", order.tax, locale))
+    parts.append(_money_row("Discount", -order.discount if order.discount else None, locale))
+    parts.append(_money_row("Total", order.grand_total, locale, bold=True))
+    parts.append("</table><br clear='all'>")
+
+    if order.buyer_name or order.buyer_email:
+        buyer = " · ".join(escape(v) for v in (order.buyer_name, order.buyer_email) if v)
+        parts.append(f"<div class='section'>Buyer</div><div>{buyer}</div>")
+    if order.note:
+        parts.append(f"<div class='section'>Note</div><div>{escape(order.note)}</div>")
+    if history:
+        parts.append("<div class='section'>History</div><table>")
+        for entry in history:
+            change = escape(entry.action)
+            if entry.action == "status":
+                change = f"{escape(entry.old_value)} → {escape(entry.new_value)}"
+            elif entry.action == "created":
+                change = f"imported as {escape(entry.new_value)}"
+            who = escape(entry.actor)
+            note = f" — {escape(entry.note)}" if entry.note else ""
+            parts.append(f"<tr><td class='muted'>{escape(format_datetime(entry.at, locale, 'short'))}"
+                         f"</td><td>{change}{note}</td><td class='muted'>{who}</td></tr>")
+        parts.append("</table>")
+    return "".join(parts)
+
+
+class OrderDetailView(QTextBrowser):
+    PLACEHOLDER = "<p style='color:#5a6270'>Select an order to see its items, address and history.</p>"
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.clear_order()
+
+    def clear_order(self) -> None:
+        self.setHtml(self.PLACEHOLDER)
+
+    def show_order(self, order: Order, account: ChannelAccount | None,
+                   history: list[AuditEntry], locale: str | None = None) -> None:
+        self.setHtml(order_html(order, account, history, locale))
