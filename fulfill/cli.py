@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fulfill import __version__, paths
@@ -89,8 +90,10 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
     def report(fraction: float, message: str) -> None:
         print(f"\r{message} ({fraction:.0%})", end="", file=sys.stderr, flush=True)
 
+    # Anchored to today's midnight: running it again today changes nothing.
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     with Store.open(args.db) as store:
-        count = demo.seed(store, args.orders, seed=args.seed, progress=report)
+        count = demo.seed(store, args.orders, seed=args.seed, now=today, progress=report)
         total = store.orders.count()
     print(f"\n{count:,} demo orders written in {time.perf_counter() - started:.1f} s; "
           f"the store now holds {total:,} orders: {args.db}", file=sys.stderr)

@@ -9,10 +9,15 @@ from dataclasses import dataclass
 _COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 
 
+# Letters of Latin script whose Unicode names do not say LATIN ("3º B" in a Spanish address).
+_LATIN_EXTRAS = frozenset("ºª")
+
+
 def is_latin(text: str) -> bool:
     """True when every letter is Latin script (accents allowed): "Zoë Müller" yes, "王芳" no."""
     for char in text:
-        if char.isalpha() and not unicodedata.name(char, "").startswith("LATIN"):
+        if (char.isalpha() and char not in _LATIN_EXTRAS
+                and not unicodedata.name(char, "").startswith("LATIN")):
             return False
     return True
 

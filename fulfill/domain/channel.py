@@ -50,5 +50,11 @@ class ChannelAccount:
     id: int | None = None
 
     @property
+    def short_label(self) -> str:
+        """"Shopee TW": enough to tell a seller's shops apart in a narrow column."""
+        region = self.settings.get("region", "")
+        return f"{self.platform.label} {region}".strip()
+
+    @property
     def display_name(self) -> str:
         return f"{self.platform.label} · {self.name}"

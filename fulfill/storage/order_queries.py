@@ -68,6 +68,7 @@ class DeskRow:
 
     id: int
     order_number: str
+    account_id: int
     platform: Platform
     account_name: str
     ordered_at: datetime
@@ -138,7 +139,7 @@ def desk_rows(db: Database, ids: list[int]) -> dict[int, DeskRow]:
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         cursor = db.execute(
-            "SELECT o.id, o.order_number, a.platform, a.name, o.ordered_at, o.ship_name,"
+            "SELECT o.id, o.order_number, o.account_id, a.platform, a.name, o.ordered_at, o.ship_name,"
             " o.ship_name_latin, o.ship_country, o.item_count, o.total, o.currency, o.status,"
             " o.problem FROM orders o JOIN channel_accounts a ON a.id = o.account_id"
             f" WHERE o.id IN ({', '.join('?' * len(chunk))})",
@@ -146,10 +147,10 @@ def desk_rows(db: Database, ids: list[int]) -> dict[int, DeskRow]:
         )
         for r in cursor:
             rows[r[0]] = DeskRow(
-                id=r[0], order_number=r[1], platform=Platform(r[2]), account_name=r[3],
-                ordered_at=parse_utc_text(r[4]), ship_name=r[5], ship_name_latin=r[6],
-                country=r[7], item_count=r[8], total=Money(r[9], r[10]),
-                status=OrderStatus(r[11]), problem=r[12],
+                id=r[0], order_number=r[1], account_id=r[2], platform=Platform(r[3]),
+                account_name=r[4], ordered_at=parse_utc_text(r[5]), ship_name=r[6],
+                ship_name_latin=r[7], country=r[8], item_count=r[9], total=Money(r[10], r[11]),
+                status=OrderStatus(r[12]), problem=r[13],
             )
     return rows
 

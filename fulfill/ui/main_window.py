@@ -60,7 +60,9 @@ class MainWindow(QMainWindow):
         self.filters = FilterBar()
         self.statuses = StatusList()
         self.statuses.setMinimumWidth(190)
-        self.model = OrdersTableModel(lambda ids: desk_rows(self._db, ids), self.locale, self)
+        self.model = OrdersTableModel(
+            lambda ids: desk_rows(self._db, ids),
+            {a.id: a.short_label for a in self._accounts.values()}, self.locale, self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -75,7 +77,7 @@ class MainWindow(QMainWindow):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        for column, width in enumerate((150, 170, 140, 260, 70, 60, 110, 150)):
+        for column, width in enumerate((122, 140, 130, 220, 58, 46, 92, 132)):
             self.table.setColumnWidth(column, width)
         self.detail = OrderDetailView()
         self.empty_hint = QLabel()
@@ -101,7 +103,7 @@ class MainWindow(QMainWindow):
         body_layout.setContentsMargins(0, 0, 0, 0)
         body_layout.setSpacing(0)
         body_layout.addWidget(self.filters)
-        body_layout.addWidget(self.side_split)
+        body_layout.addWidget(self.side_split, 1)
         self.setCentralWidget(body)
         self.shown_label = QLabel()
         self.statusBar().addWidget(self.shown_label, 1)
@@ -238,8 +240,8 @@ class MainWindow(QMainWindow):
             if isinstance(state := s.value(key), QByteArray):
                 widget.restoreState(state)
         if not isinstance(s.value("desk/side_split"), QByteArray):
-            self.side_split.setSizes([200, 1160])
-            self.desk_split.setSizes([760, 400])
+            self.side_split.setSizes([190, 1170])
+            self.desk_split.setSizes([800, 370])
         if isinstance(header := s.value("desk/table_header"), QByteArray):
             self.table.horizontalHeader().restoreState(header)
             section = self.table.horizontalHeader().sortIndicatorSection()

@@ -12,7 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from fulfill.domain import OrderStatus
-from fulfill.i18n import format_datetime, format_money
+from fulfill.i18n import country_name, format_datetime, format_money
 from fulfill.storage.order_queries import DeskRow, OrderSort
 
 FetchRows = Callable[[list[int]], dict[int, DeskRow]]
@@ -61,9 +61,11 @@ def ship_to_text(row: DeskRow) -> str:
 class OrdersTableModel(QAbstractTableModel):
     sortRequested = Signal(object)  # OrderSort
 
-    def __init__(self, fetch_rows: FetchRows, locale: str | None = None, parent=None) -> None:
+    def __init__(self, fetch_rows: FetchRows, channel_labels: dict[int, str],
+                 locale: str | None = None, parent=None) -> None:
         super().__init__(parent)
         self._fetch_rows = fetch_rows
+        self._channel_labels = channel_labels
         self._locale = locale
         self._ids: list[int] = []
         self._rows: dict[int, tuple[DeskRow, tuple[str, ...]]] = {}
@@ -128,6 +130,8 @@ class OrdersTableModel(QAbstractTableModel):
                 return row.problem
             if column.key == "buyer":
                 return texts[index.column()]
+            if column.key == "country":
+                return country_name(row.country, self._locale)
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -154,7 +158,7 @@ class OrdersTableModel(QAbstractTableModel):
         return (
             format_datetime(row.ordered_at, self._locale, "short"),
             row.order_number,
-            row.platform.label,
+            self._channel_labels.get(row.account_id, row.platform.label),
             ship_to_text(row),
             row.country,
             str(row.item_count),

@@ -8,6 +8,7 @@ from tests.factories import chinese_address, german_address, order
 
 def test_latin_detection_accepts_diacritics_and_rejects_other_scripts():
     assert is_latin("Zoë Müller, Łódź 12")
+    assert is_latin("Calle Mayor 3º B, 2ª planta")
     assert not is_latin("王芳")
     assert not is_latin("김민수")
     assert not is_latin("Иван Петров")
