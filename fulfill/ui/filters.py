@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-    QPushButton, QWidget,
+    QPushButton, QStyle, QStyledItemDelegate, QWidget,
 )
 
 from fulfill.domain import ChannelAccount, OrderStatus
@@ -121,6 +122,30 @@ class FilterBar(QWidget):
         return None, None
 
 
+COUNT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class _CountDelegate(QStyledItemDelegate):
+    """Draws each status with its count right-aligned and muted, like a mail client's folders."""
+
+    def paint(self, painter, option, index) -> None:
+        super().paint(painter, option, index)
+        count = index.data(COUNT_ROLE)
+        if count is None:
+            return
+        painter.save()
+        selected = option.state & QStyle.StateFlag.State_Selected
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
+        painter.setPen(option.palette.color(role))
+        rect = option.rect.adjusted(0, 0, -8, 0)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{count:,}")
+        painter.restore()
+
+    def sizeHint(self, option, index) -> QSize:
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width() + 56, hint.height() + 8)
+
+
 class StatusList(QListWidget):
     """Left sidebar: All orders plus one entry per status, each with its count."""
 
@@ -129,6 +154,7 @@ class StatusList(QListWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Order status")
+        self.setItemDelegate(_CountDelegate(self))
         self._labels: dict[OrderStatus | None, str] = {None: "All orders"}
         self._labels.update({status: status.label for status in OrderStatus})
         for status, label in self._labels.items():
@@ -150,7 +176,10 @@ class StatusList(QListWidget):
         everything = sum(counts.values())
         for row, status in enumerate(self._labels):
             count = everything if status is None else counts.get(status, 0)
-            self.item(row).setText(f"{self._labels[status]}  ({count:,})")
+            self.item(row).setData(COUNT_ROLE, count)
+
+    def count_of(self, status: OrderStatus | None) -> int | None:
+        return self.item(list(self._labels).index(status)).data(COUNT_ROLE)
 
 
 class _quiet:

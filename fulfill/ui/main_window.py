@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from fulfill import __version__, paths
+from fulfill.domain import OrderStatus
 from fulfill.errors import FulfillError
 from fulfill.i18n import system_locale
 from fulfill.storage.catalog import AccountRepository
@@ -47,6 +48,8 @@ class MainWindow(QMainWindow):
         self._selected_id: int | None = None
         self._query_started = 0.0
         self._error_box: QMessageBox | None = None
+        self._shown: int | None = None
+        self._counts: dict[OrderStatus, int] = {}
 
         self.setWindowTitle(f"fulfill — {'Demo store' if demo else store_path.name}")
         self._build_widgets()
@@ -153,6 +156,8 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         flt, sort = self.current_filter(), self._sort
         self._query_started = time.perf_counter()
+        self._shown = None
+        self._counts = {}
         self.shown_label.setText("Searching…" if flt.search.strip() else "Loading…")
         self._reader.submit("ids", lambda db: order_ids(db, flt, sort), self._apply_ids, self._failed)
         self._reader.submit("counts", lambda db: status_counts(db, flt), self._apply_counts, self._failed)
@@ -166,7 +171,8 @@ class MainWindow(QMainWindow):
         self.model.set_ids(ids)
         elapsed_ms = (time.perf_counter() - self._query_started) * 1000
         log.debug("Listed %d orders in %.1f ms", len(ids), elapsed_ms)
-        self.shown_label.setText(f"Showing {len(ids):,} order{'s' if len(ids) != 1 else ''}")
+        self._shown = len(ids)
+        self._update_status_bar()
         self.table.setVisible(bool(ids))
         self.empty_hint.setVisible(not ids)
         self.empty_hint.setText(
@@ -186,6 +192,19 @@ class MainWindow(QMainWindow):
 
     def _apply_counts(self, counts) -> None:
         self.statuses.set_counts(counts)
+        self._counts = counts
+        self._update_status_bar()
+
+    def _update_status_bar(self) -> None:
+        """"Showing 42 of 300 orders · 11 awaiting shipment · 1 on hold": what needs work now."""
+        if self._shown is None:
+            return
+        parts = [f"Showing {self._shown:,} order{'s' if self._shown != 1 else ''}"]
+        if self._counts:
+            parts[0] = f"Showing {self._shown:,} of {sum(self._counts.values()):,} orders"
+            parts += [f"{self._counts[s]:,} {s.label.lower()}" for s in OrderStatus
+                      if s.is_open and self._counts.get(s)]
+        self.shown_label.setText(" · ".join(parts))
 
     def _any_filter(self) -> bool:
         return self.current_filter() != OrderFilter()

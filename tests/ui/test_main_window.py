@@ -23,11 +23,13 @@ def test_model_passes_qt_model_tester(qtmodeltester, window):
 
 def test_desk_lists_newest_first_with_counts(window, qtbot):
     assert _column_texts(window, 1)[:3] == ["#1000", "#1001", "#1002"]
-    qtbot.waitUntil(lambda: "(12)" in window.statuses.item(0).text())
-    assert window.statuses.item(0).text() == "All orders  (12)"
-    shipments = [window.statuses.item(r).text() for r in range(window.statuses.count())]
-    assert "Awaiting shipment  (4)" in shipments and "Shipped  (4)" in shipments
-    assert window.shown_label.text() == "Showing 12 orders"
+    qtbot.waitUntil(lambda: window.statuses.count_of(None) == 12)
+    assert window.statuses.count_of(OrderStatus.AWAITING_SHIPMENT) == 4
+    assert window.statuses.count_of(OrderStatus.SHIPPED) == 4
+    assert window.statuses.count_of(OrderStatus.CANCELLED) == 0
+    assert window.shown_label.text() == "Showing 12 of 12 orders · 4 awaiting shipment · 4 on hold"
+    window.statuses.select(OrderStatus.SHIPPED)
+    qtbot.waitUntil(lambda: window.shown_label.text().startswith("Showing 4 of 12 orders"))
 
 
 def test_ctrl_f_then_typing_searches_native_script(window, qtbot):

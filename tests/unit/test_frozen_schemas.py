@@ -1,0 +1,34 @@
+"""Every schema fulfill ever shipped must open and migrate in today's version.
+
+tests/fixtures/store_schema_vN.sqlite is a small store written by the version that introduced
+schema N. Add one each time a migration is added; never regenerate an old one.
+"""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fulfill.storage import Store, schema
+from fulfill.storage.order_queries import OrderFilter, order_ids
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FROZEN = sorted(FIXTURES.glob("store_schema_v*.sqlite"))
+
+
+def test_there_is_a_frozen_store_for_every_schema_version():
+    versions = {int(p.stem.rsplit("v", 1)[1]) for p in FROZEN}
+    assert versions == set(range(1, schema.SCHEMA_VERSION + 1))
+
+
+@pytest.mark.parametrize("frozen", FROZEN, ids=lambda p: p.stem)
+def test_frozen_store_opens_migrates_and_keeps_its_orders(frozen, tmp_path):
+    path = tmp_path / frozen.name
+    shutil.copy(frozen, path)
+    with Store.open(path) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
+        assert store.orders.count() == 2
+        (found,) = order_ids(store.db, OrderFilter(search="王芳"))
+        loaded = store.orders.get(found)
+        assert loaded.ship_to.latin.name == "Wang Fang"
+        assert loaded.grand_total.currency == "CNY"
