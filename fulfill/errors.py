@@ -45,3 +45,27 @@ class StoreDiskFull(StoreError):
 
 class StoreMissing(StoreError):
     pass
+
+
+class ChannelError(FulfillError):
+    """A sales platform could not be reached or refused a request."""
+
+
+class ChannelAuthError(ChannelError):
+    """The platform refused the account's credentials."""
+
+
+class ChannelUnavailable(ChannelError):
+    """Network fault, timeout or server error that outlasted the retries: try again later."""
+
+
+class ChannelRejected(ChannelError):
+    """The platform understood the request and said no (4xx other than auth and throttling)."""
+
+
+class PayloadError(ChannelError):
+    """The platform answered with data fulfill cannot read."""
+
+
+class SecretsUnavailable(FulfillError):
+    """No operating-system keychain to keep channel credentials in."""

@@ -149,5 +149,66 @@ def m001_initial(db: Database) -> None:
     )
 
 
+@migrations()
+def m002_sync_and_outbox(db: Database) -> None:
+    _run_script(
+        db,
+        """
+        -- Where each account's sync stands. `watermark`: every change before it is stored.
+        -- While a run is under way, its window and the cursor after its last saved page
+        -- are kept, so a run cut off midway resumes from that page.
+        CREATE TABLE sync_state (
+            account_id INTEGER PRIMARY KEY REFERENCES channel_accounts (id) ON DELETE CASCADE,
+            watermark TEXT,
+            run_since TEXT,
+            run_until TEXT,
+            run_cursor TEXT
+        );
+
+        CREATE TABLE sync_log (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES channel_accounts (id) ON DELETE CASCADE,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            fetched INTEGER NOT NULL DEFAULT 0,
+            created INTEGER NOT NULL DEFAULT 0,
+            changed INTEGER NOT NULL DEFAULT 0,
+            problems INTEGER NOT NULL DEFAULT 0,
+            outcome TEXT NOT NULL DEFAULT 'running',
+            message TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX sync_log_account ON sync_log (account_id, id);
+
+        -- Payloads that could not be mapped: kept whole, so a fix needs no re-download.
+        CREATE TABLE sync_problems (
+            account_id INTEGER NOT NULL REFERENCES channel_accounts (id) ON DELETE CASCADE,
+            platform_order_id TEXT NOT NULL,
+            message TEXT NOT NULL,
+            raw TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            PRIMARY KEY (account_id, platform_order_id)
+        );
+
+        -- Messages to platforms (tracking write-back), retried until the platform accepts.
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES channel_accounts (id),
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            kind TEXT NOT NULL,
+            dedupe_key TEXT NOT NULL UNIQUE,
+            payload TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            last_error TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            done_at TEXT
+        );
+        CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+        """,
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)

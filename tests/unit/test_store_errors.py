@@ -145,23 +145,30 @@ def test_full_disk_loses_nothing_and_half_writes_nothing(store_path):
         assert store.orders.count() == 3
 
 
+def _with_extra_migration(monkeypatch, extra):
+    """Pretend this build has one more migration than it does."""
+    newer = Migrations(schema.MIGRATION_SET)
+    for migration in schema.migrations._migrations:
+        newer(name=migration.name)(migration.fn)
+    newer(name=extra.__name__)(extra)
+    monkeypatch.setattr(schema, "migrations", newer)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
+    monkeypatch.setattr(schema, "KNOWN_MIGRATIONS", schema.KNOWN_MIGRATIONS | {extra.__name__})
+
+
 def test_migration_backs_up_first_and_keeps_data(store_path, monkeypatch):
     _make_store(store_path)
-    newer = Migrations(schema.MIGRATION_SET)
-    newer(name="m001_initial")(schema.m001_initial)
+    old_version = schema.SCHEMA_VERSION
 
-    @newer()
-    def m002_add_gift_note(db):
+    def m999_add_gift_note(db):
         db.execute("ALTER TABLE orders ADD COLUMN gift_note TEXT NOT NULL DEFAULT ''")
 
-    monkeypatch.setattr(schema, "migrations", newer)
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(schema, "KNOWN_MIGRATIONS", frozenset({"m001_initial", "m002_add_gift_note"}))
+    _with_extra_migration(monkeypatch, m999_add_gift_note)
     with Store.open(store_path) as store:
         assert store.orders.count() == 3
         assert "gift_note" in store.db["orders"].columns_dict
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == 2
-    backups = list((store_path.parent / "backups").glob("store.v1.*.sqlite"))
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == old_version + 1
+    backups = list((store_path.parent / "backups").glob(f"store.v{old_version}.*.sqlite"))
     assert len(backups) == 1
     with sqlite3.connect(backups[0]) as conn:
         assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == 3
@@ -169,17 +176,12 @@ def test_migration_backs_up_first_and_keeps_data(store_path, monkeypatch):
 
 def test_failed_migration_rolls_back(store_path, monkeypatch):
     _make_store(store_path)
-    newer = Migrations(schema.MIGRATION_SET)
-    newer(name="m001_initial")(schema.m001_initial)
 
-    @newer()
-    def m002_broken(db):
+    def m999_broken(db):
         db.execute("ALTER TABLE orders ADD COLUMN half_done TEXT")
         db.execute("THIS IS NOT SQL")
 
-    monkeypatch.setattr(schema, "migrations", newer)
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(schema, "KNOWN_MIGRATIONS", frozenset({"m001_initial", "m002_broken"}))
+    _with_extra_migration(monkeypatch, m999_broken)
     with pytest.raises(Exception):
         open_store_db(store_path)
     with sqlite3.connect(store_path) as conn:

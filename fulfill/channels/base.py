@@ -1,0 +1,122 @@
+"""What every sales-platform connector provides, and the pieces they share.
+
+A connector = a client that only speaks HTTP (through ChannelHttp) + a pure mapper from the
+platform's payloads to domain Orders. Sync and write-back live in fulfill.services, which is
+where connectors meet the store.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+
+from fulfill.domain import ChannelAccount, Order, Platform
+
+
+@dataclass(frozen=True)
+class CredentialField:
+    """One thing the seller enters to connect an account (shown on the Channels screen)."""
+
+    key: str
+    label: str
+    secret: bool = False  # kept in the OS keychain, never in the store
+    help: str = ""
+
+
+@dataclass
+class Problem:
+    """An order the platform sent that could not be mapped; kept with its payload."""
+
+    platform_order_id: str
+    message: str
+    raw: dict[str, Any]
+
+
+@dataclass
+class Page:
+    """One page of orders. `resume_cursor` continues after this page; None when it was the last."""
+
+    orders: list[Order]
+    problems: list[Problem] = field(default_factory=list)
+    resume_cursor: str | None = None
+    fetched: int = 0
+
+
+@dataclass(frozen=True)
+class SyncWindow:
+    """Orders modified in [since, until); since None means everything the platform keeps."""
+
+    since: datetime | None
+    until: datetime
+
+
+@dataclass(frozen=True)
+class ShippedLine:
+    platform_line_id: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class ShipmentNotice:
+    """What the platform needs to hear when a parcel leaves."""
+
+    platform_order_id: str
+    carrier: str
+    tracking_number: str
+    shipped_at: datetime
+    lines: tuple[ShippedLine, ...] = ()  # empty: the whole order
+    service: str = ""
+    tracking_url: str = ""
+
+
+def map_payloads(
+    payloads: list[dict[str, Any]],
+    mapper: Callable[[dict[str, Any]], Order],
+    order_id_of: Callable[[dict[str, Any]], Any],
+) -> tuple[list[Order], list[Problem]]:
+    """Map each payload; one that fails becomes a Problem and the rest still import."""
+    orders: list[Order] = []
+    problems: list[Problem] = []
+    for payload in payloads:
+        try:
+            orders.append(mapper(payload))
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+            try:
+                platform_id = str(order_id_of(payload))
+            except Exception:  # the id itself is missing: still keep the payload
+                platform_id = "?"
+            problems.append(Problem(platform_id, f"{type(error).__name__}: {error}", payload))
+    return orders, problems
+
+
+class Connector(abc.ABC):
+    platform: ClassVar[Platform]
+    credential_fields: ClassVar[tuple[CredentialField, ...]] = ()
+    # How far back a first sync reaches, and how much each later sync re-reads to catch
+    # orders the platform indexed late.
+    overlap_s: ClassVar[int] = 600
+
+    def __init__(self, account: ChannelAccount, secrets: dict[str, str]) -> None:
+        if account.id is None:
+            raise ValueError("A connector needs a saved account")
+        self.account = account
+        self.secrets = secrets
+
+    @abc.abstractmethod
+    def fetch(self, window: SyncWindow, cursor: str | None = None) -> Iterator[Page]:
+        """Yield pages of orders modified in the window, starting after `cursor` if given."""
+
+    @abc.abstractmethod
+    def mark_shipped(self, notice: ShipmentNotice) -> None:
+        """Tell the platform the order shipped, with carrier and tracking number."""
+
+    def test_connection(self) -> str:
+        """A short confirmation such as "Connected to seoul-glow.myshopify.com"."""
+        next(iter(self.fetch(SyncWindow(None, datetime.now().astimezone()))), None)
+        return f"Connected to {self.account.display_name}"
+
+    def close(self) -> None:
+        """Release the HTTP session."""

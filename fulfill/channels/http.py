@@ -1,0 +1,161 @@
+"""HTTP for channel clients: one session, timeouts, retries with backoff, throttle handling.
+
+Retried: timeouts, connection faults and 5xx (exponential backoff), and 429 (after the
+platform's Retry-After). Not retried: 401/403 (credentials), other 4xx, unreadable JSON.
+Each failure becomes a ChannelError that says what happened and what to do.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+
+from fulfill import __version__
+from fulfill.channels.ratelimit import TokenBucket
+from fulfill.errors import ChannelAuthError, ChannelRejected, ChannelUnavailable, PayloadError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read
+MAX_BACKOFF_S = 30.0
+
+
+@dataclass
+class HttpStats:
+    requests: int = 0
+    retries: int = 0
+    throttled: int = 0  # 429s (or platform throttle errors) received
+    waited_s: float = 0.0
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    url: str
+    _json: Any = field(default=None, repr=False)
+
+    def json(self) -> Any:
+        if self._json is None:
+            try:
+                self._json = requests.models.complexjson.loads(self.body.decode("utf-8"))
+            except (ValueError, UnicodeDecodeError) as error:
+                raise PayloadError(
+                    f"The platform sent data that is not valid JSON ({error}) from {self.url}.",
+                    "Try again later; if it keeps happening, report it to support with the log.",
+                ) from None
+        return self._json
+
+
+def retry_after_seconds(value: str | None, default: float) -> float:
+    """Seconds from a Retry-After header: a number or an HTTP date."""
+    if not value:
+        return default
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value)
+        return max(0.0, parsed.timestamp() - time.time()) if parsed else default
+
+
+class ChannelHttp:
+    def __init__(
+        self,
+        base_url: str,
+        platform_label: str,
+        *,
+        bucket: TokenBucket | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        max_retries: int = 5,
+        backoff_s: float = 0.5,
+        sleep: Callable[[float], None] = time.sleep,
+        on_reply: Callable[[Reply], None] | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.platform_label = platform_label
+        self.bucket = bucket
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.backoff_s = backoff_s
+        self.sleep = sleep
+        self.on_reply = on_reply
+        self.stats = HttpStats()
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = f"fulfill/{__version__}"
+        self.session.headers.update(headers or {})
+
+    def url(self, path: str) -> str:
+        return path if path.startswith(("http://", "https://")) else f"{self.base_url}/{path.lstrip('/')}"
+
+    def _wait(self, seconds: float) -> None:
+        self.stats.waited_s += seconds
+        self.sleep(seconds)
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Reply:
+        """Send a request, retrying what is worth retrying. Returns a 2xx Reply."""
+        url = self.url(path)
+        attempt = 0
+        while True:
+            if self.bucket:
+                self.stats.waited_s += self.bucket.acquire()
+            self.stats.requests += 1
+            try:
+                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+            except (requests.Timeout, requests.ConnectionError) as error:
+                failure = f"could not be reached ({type(error).__name__})"
+                reply = None
+            else:
+                reply = Reply(response.status_code, response.headers, response.content, url)
+                if self.on_reply:
+                    self.on_reply(reply)
+                if reply.status < 400:
+                    return reply
+                if reply.status == 429:
+                    self.stats.throttled += 1
+                    delay = retry_after_seconds(reply.headers.get("Retry-After"), self._backoff(attempt))
+                    if self.bucket:
+                        self.bucket.pause(delay)
+                    else:
+                        self._wait(delay)
+                    attempt += 1
+                    if attempt > self.max_retries * 2:
+                        raise ChannelUnavailable(
+                            f"{self.platform_label} kept asking fulfill to slow down.",
+                            "Nothing was lost; the next sync continues where this one stopped.")
+                    self.stats.retries += 1
+                    continue
+                if reply.status in (401, 403):
+                    raise ChannelAuthError(
+                        f"{self.platform_label} refused the account's credentials ({reply.status}).",
+                        "Open Channels and reconnect the account, or check the API key's permissions.")
+                if reply.status < 500:
+                    raise ChannelRejected(
+                        f"{self.platform_label} refused the request ({reply.status}): "
+                        f"{reply.body[:300].decode('utf-8', 'replace')}", "")
+                failure = f"had a server error ({reply.status})"
+            attempt += 1
+            if attempt > self.max_retries:
+                raise ChannelUnavailable(
+                    f"{self.platform_label} {failure}, {self.max_retries} retries later.",
+                    "Check the internet connection. Nothing was lost; sync again later and it "
+                    "continues where it stopped.")
+            self.stats.retries += 1
+            log.info("%s %s %s; retry %d", self.platform_label, url, failure, attempt)
+            self._wait(self._backoff(attempt - 1))
+
+    def _backoff(self, attempt: int) -> float:
+        return min(MAX_BACKOFF_S, self.backoff_s * (2**attempt))
+
+    def get_json(self, path: str, **kwargs: Any) -> Any:
+        return self.request("GET", path, **kwargs).json()
+
+    def close(self) -> None:
+        self.session.close()
