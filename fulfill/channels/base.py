@@ -98,12 +98,23 @@ class Connector(abc.ABC):
     # How far back a first sync reaches, and how much each later sync re-reads to catch
     # orders the platform indexed late.
     overlap_s: ClassVar[int] = 600
+    # A run's window ends this long before "now": changes still being written on the
+    # platform's side land in the next run instead of being missed (Amazon asks for 2 min).
+    settle_s: ClassVar[int] = 5
 
     def __init__(self, account: ChannelAccount, secrets: dict[str, str]) -> None:
         if account.id is None:
             raise ValueError("A connector needs a saved account")
         self.account = account
         self.secrets = secrets
+        # Called with the new secrets when the platform rotates them (a refreshed OAuth
+        # token): the service saves them to the keychain. Connectors never touch storage.
+        self.on_secrets_changed: Callable[[dict[str, str]], None] | None = None
+
+    def _secrets_rotated(self, **changed: str) -> None:
+        self.secrets = {**self.secrets, **changed}
+        if self.on_secrets_changed:
+            self.on_secrets_changed(self.secrets)
 
     @abc.abstractmethod
     def fetch(self, window: SyncWindow, cursor: str | None = None) -> Iterator[Page]:
