@@ -9,6 +9,9 @@ overlap harmless. The watermark moves only when the whole window is stored.
 from __future__ import annotations
 
 import logging
+import queue
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -60,7 +63,7 @@ def sync_account(
     progress(0.0, f"{label}: asking for orders changed since "
                   f"{window.since:%Y-%m-%d %H:%M} UTC" if window.since else f"{label}: first sync")
     try:
-        for page in connector.fetch(window, cursor):
+        for page in prefetched(connector.fetch(window, cursor)):
             if cancel:
                 cancel.check()
             _save_page(store, repo, account_id, page, window, state.watermark, report)
@@ -84,6 +87,49 @@ def sync_account(
     progress(1.0, f"{label}: done — {report.created:,} new, {report.changed:,} changed, "
                   f"{report.problems:,} with problems")
     return report
+
+
+def prefetched(pages: Iterator[Page]) -> Iterator[Page]:
+    """Fetch the next page on a helper thread while the caller saves this one.
+
+    The connector (and its HTTP session) is only ever driven from that one thread; at most one
+    page waits in memory. Errors from the connector come out here, in order.
+    """
+    slot: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def offer(item: tuple) -> bool:
+        """Hand an item over unless the caller has stopped listening."""
+        while not stop.is_set():
+            try:
+                slot.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def pull() -> None:
+        try:
+            for page in pages:
+                if not offer(("page", page)):
+                    return
+            offer(("end", None))
+        except BaseException as error:  # handed to the caller, never lost in the thread
+            offer(("error", error))
+
+    worker = threading.Thread(target=pull, name="sync-prefetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, value = slot.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        worker.join(timeout=60)
 
 
 def _save_page(store: Store, repo: SyncRepository, account_id: int, page: Page,

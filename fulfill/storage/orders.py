@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlite_utils import Database
@@ -39,6 +39,24 @@ _INSERT_LINE = (
 
 
 @dataclass
+class _Batch:
+    """Rows a save adds besides the orders, written together: one executemany each."""
+
+    lines: list[tuple] = field(default_factory=list)
+    search: list[tuple] = field(default_factory=list)
+    audit: list[tuple] = field(default_factory=list)
+
+    def write(self, conn) -> None:
+        conn.executemany(_INSERT_LINE, self.lines)
+        conn.executemany(
+            "INSERT INTO orders_fts (rowid, number, buyer, address, items) VALUES (?, ?, ?, ?, ?)",
+            self.search)
+        conn.executemany(
+            "INSERT INTO audit_log (at, entity, entity_id, action, old_value, new_value, actor, note)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self.audit)
+
+
+@dataclass
 class SaveResult:
     created: int = 0
     changed: int = 0
@@ -50,8 +68,18 @@ def _minor(amount: Money | None) -> int | None:
     return None if amount is None else amount.minor
 
 
+def _text_dict(text: AddressText) -> dict[str, str]:
+    return {"name": text.name, "line1": text.line1, "line2": text.line2, "city": text.city,
+            "region": text.region, "company": text.company}
+
+
 def _address_json(address: Address) -> str:
-    return json.dumps(asdict(address), ensure_ascii=False, sort_keys=True)
+    # Built by hand: dataclasses.asdict deep-copies and was a third of a sync's save time.
+    return json.dumps({
+        "typed": _text_dict(address.typed), "country_code": address.country_code,
+        "postal_code": address.postal_code, "phone": address.phone, "email": address.email,
+        "latin": _text_dict(address.latin) if address.latin else None,
+    }, ensure_ascii=False)
 
 
 def _address_from_json(text: str) -> Address:
@@ -79,10 +107,12 @@ def _order_values(order: Order) -> tuple[list[Any], list[tuple]]:
         latin.name if latin else "", order.ship_to.country_code, _address_json(order.ship_to),
         order.currency, order.subtotal.minor, _minor(order.shipping), _minor(order.tax),
         _minor(order.discount), order.grand_total.minor, order.item_count, order.note,
-        json.dumps(order.raw, ensure_ascii=False, sort_keys=True, default=str),
     ]
-    digest = hashlib.sha256(json.dumps([values, lines], ensure_ascii=False).encode()).hexdigest()
-    return [*values, digest], lines
+    raw = json.dumps(order.raw, ensure_ascii=False, default=str)
+    # repr of str/int/None is exact and stable, and much cheaper than encoding JSON again.
+    digest = hashlib.sha256(repr((values, lines)).encode())
+    digest.update(raw.encode())
+    return [*values, raw, digest.hexdigest()], lines
 
 
 def _search_document(order: Order) -> tuple[str, str, str, str]:
@@ -111,19 +141,40 @@ class OrderRepository:
         """
         result = SaveResult()
         now = audit.now_text()
+        orders = list(orders)
+        batch = _Batch()
         with self.db.atomic():
+            known = self._existing(orders)
             for order in orders:
-                order.id = self._save_one(order, now, actor, result)
+                existing = known.get((order.account_id, order.platform_order_id))
+                order.id = self._save_one(order, existing, now, actor, result, batch)
+                known[(order.account_id, order.platform_order_id)] = (
+                    order.id, order.status.value, None)
                 result.ids.append(order.id)
+            batch.write(self.db.conn)
         return result
 
-    def _save_one(self, order: Order, now: str, actor: str, result: SaveResult) -> int:
+    def _existing(self, orders: list[Order]) -> dict[tuple[int, str], tuple[int, str, str | None]]:
+        """(account, platform id) -> (id, status, content hash) for the stored ones, in one go."""
+        found: dict[tuple[int, str], tuple[int, str, str | None]] = {}
+        by_account: dict[int, list[str]] = {}
+        for order in orders:
+            by_account.setdefault(order.account_id, []).append(order.platform_order_id)
+        for account_id, platform_ids in by_account.items():
+            for start in range(0, len(platform_ids), 500):
+                chunk = platform_ids[start : start + 500]
+                rows = self.db.conn.execute(
+                    "SELECT platform_order_id, id, status, content_hash FROM orders"
+                    f" WHERE account_id = ? AND platform_order_id IN ({', '.join('?' * len(chunk))})",
+                    (account_id, *chunk),
+                )
+                found.update(((account_id, r[0]), (r[1], r[2], r[3])) for r in rows)
+        return found
+
+    def _save_one(self, order: Order, existing: tuple[int, str, str | None] | None, now: str,
+                  actor: str, result: SaveResult, batch: _Batch) -> int:
         values, lines = _order_values(order)
         conn = self.db.conn
-        existing = conn.execute(
-            "SELECT id, status, content_hash FROM orders WHERE account_id = ? AND platform_order_id = ?",
-            (order.account_id, order.platform_order_id),
-        ).fetchone()
         if existing and existing[2] == values[-1]:
             result.unchanged += 1
             return existing[0]
@@ -133,21 +184,17 @@ class OrderRepository:
             conn.execute("DELETE FROM order_lines WHERE order_id = ?", (order_id,))
             conn.execute("DELETE FROM orders_fts WHERE rowid = ?", (order_id,))
             if old_status != order.status.value:
-                audit.record(self.db, "order", order_id, "status", old=old_status,
-                             new=order.status.value, actor=actor, at=now)
+                batch.audit.append((now, "order", order_id, "status", old_status,
+                                    order.status.value, actor, ""))
             else:
-                audit.record(self.db, "order", order_id, "updated", actor=actor, at=now)
+                batch.audit.append((now, "order", order_id, "updated", "", "", actor, ""))
             result.changed += 1
         else:
             order_id = conn.execute(_INSERT_ORDER, (*values, now, now)).lastrowid
-            audit.record(self.db, "order", order_id, "created", new=order.status.value,
-                         actor=actor, at=now)
+            batch.audit.append((now, "order", order_id, "created", "", order.status.value, actor, ""))
             result.created += 1
-        conn.executemany(_INSERT_LINE, [(order_id, *line) for line in lines])
-        conn.execute(
-            "INSERT INTO orders_fts (rowid, number, buyer, address, items) VALUES (?, ?, ?, ?, ?)",
-            (order_id, *_search_document(order)),
-        )
+        batch.lines.extend((order_id, *line) for line in lines)
+        batch.search.append((order_id, *_search_document(order)))
         return order_id
 
     def set_status(self, order_id: int, status: OrderStatus, *, actor: str, note: str = "") -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from PySide6.QtCore import QDate, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
-    QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+    QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
     QPushButton, QStyle, QStyledItemDelegate, QWidget,
 )
 
@@ -50,6 +50,8 @@ class FilterBar(QWidget):
         for edit in (self.date_from, self.date_to):
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setVisible(False)
+        self.problems_only = QCheckBox("Problems only")
+        self.problems_only.setToolTip("Orders the last sync could not read completely")
         self.clear_button = QPushButton("Clear filters")
 
         layout = QHBoxLayout(self)
@@ -63,6 +65,7 @@ class FilterBar(QWidget):
             layout.addWidget(widget)
         layout.addWidget(self.date_from)
         layout.addWidget(self.date_to)
+        layout.addWidget(self.problems_only)
         layout.addWidget(self.clear_button)
 
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
@@ -74,6 +77,7 @@ class FilterBar(QWidget):
         self.dates.currentIndexChanged.connect(self._dates_changed)
         self.date_from.dateChanged.connect(self.changed)
         self.date_to.dateChanged.connect(self.changed)
+        self.problems_only.toggled.connect(self.changed)
         self.clear_button.clicked.connect(self.clear)
 
     def set_choices(self, accounts: list[ChannelAccount], countries: list[str], locale: str | None) -> None:
@@ -99,8 +103,9 @@ class FilterBar(QWidget):
         self.changed.emit()
 
     def clear(self) -> None:
-        with _quiet(self.search, self.channel, self.country, self.dates):
+        with _quiet(self.search, self.channel, self.country, self.dates, self.problems_only):
             self.search.clear()
+            self.problems_only.setChecked(False)
             self.channel.setCurrentIndex(0)
             self.country.setCurrentIndex(0)
             self.dates.setCurrentIndex(0)

@@ -151,6 +151,7 @@ class MainWindow(QMainWindow):
             ordered_from=ordered_from,
             ordered_before=ordered_before,
             search=self.filters.search.text(),
+            problems_only=self.filters.problems_only.isChecked(),
         )
 
     def refresh(self) -> None:

@@ -130,3 +130,18 @@ def test_layout_is_remembered(qtbot, desk_store, ui_settings):
     left, right = second.desk_split.sizes()
     assert abs(left - right) <= 2
     second.close()
+
+
+def test_problems_only_filter(qtbot, desk_store, ui_settings):
+    from fulfill.storage import Store
+
+    with Store.open(desk_store) as store:
+        store.db.execute("UPDATE orders SET problem = 'unknown status' WHERE order_number = '#1004'")
+    win = MainWindow(desk_store, settings=ui_settings)
+    qtbot.addWidget(win)
+    _wait_for_rows(qtbot, win, 12)
+    assert win.model.index(4, 7).data() == "⚠ Shipped"  # #1004: statuses cycle by n % 3
+    win.filters.problems_only.setChecked(True)
+    _wait_for_rows(qtbot, win, 1)
+    assert _column_texts(win, 1) == ["#1004"]
+    assert win.model.index(0, 7).data(Qt.ItemDataRole.ToolTipRole) == "unknown status"
