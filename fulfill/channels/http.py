@@ -1,7 +1,10 @@
 """HTTP for channel clients: one session, timeouts, retries with backoff, throttle handling.
 
 Retried: timeouts, connection faults and 5xx (exponential backoff), and 429 (after the
-platform's Retry-After). Not retried: 401/403 (credentials), other 4xx, unreadable JSON.
+platform's Retry-After). A platform that says "slow down" some other way (Shopify's GraphQL:
+THROTTLED in the body of a 200, with the figures for the wait beside it) passes
+`throttle_wait`, and such a reply is retried like a 429. Not retried: 401/403 (credentials),
+other 4xx, unreadable JSON.
 Each failure becomes a ChannelError that says what happened and what to do.
 """
 
@@ -78,6 +81,7 @@ class ChannelHttp:
         backoff_s: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
         on_reply: Callable[[Reply], None] | None = None,
+        throttle_wait: Callable[[Reply], float | None] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.platform_label = platform_label
@@ -87,6 +91,9 @@ class ChannelHttp:
         self.backoff_s = backoff_s
         self.sleep = sleep
         self.on_reply = on_reply
+        # Seconds to wait when a reply (of any status) says "slow down", else None; a 429
+        # it returns None for still waits for Retry-After.
+        self.throttle_wait = throttle_wait
         self.stats = HttpStats()
         self.session = requests.Session()
         self.session.headers["User-Agent"] = f"fulfill/{__version__}"
@@ -116,11 +123,13 @@ class ChannelHttp:
                 reply = Reply(response.status_code, response.headers, response.content, url)
                 if self.on_reply:
                     self.on_reply(reply)
-                if reply.status < 400:
+                wait = self.throttle_wait(reply) if self.throttle_wait else None
+                if reply.status < 400 and wait is None:
                     return reply
-                if reply.status == 429:
+                if reply.status == 429 or wait is not None:
                     self.stats.throttled += 1
-                    delay = retry_after_seconds(reply.headers.get("Retry-After"), self._backoff(attempt))
+                    delay = wait if wait is not None else retry_after_seconds(
+                        reply.headers.get("Retry-After"), self._backoff(attempt))
                     if self.bucket:
                         self.bucket.pause(delay)
                     else:

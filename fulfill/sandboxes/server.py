@@ -141,8 +141,9 @@ class Sandbox(abc.ABC):
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, name=f"{self.label}-sandbox",
-                         daemon=True).start()
+        # A short poll interval: stop() returns within 50 ms instead of half a second.
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                         name=f"{self.label}-sandbox", daemon=True).start()
         return self.url
 
     @property

@@ -105,7 +105,8 @@ class AccountSyncResult:
 
 def active_accounts(store: Store) -> list[ChannelAccount]:
     return [a for a in store.accounts.all()
-            if a.platform in KINDS and a.settings.get("removed") != "true"]
+            if a.platform in KINDS and a.settings.get("removed") != "true"
+            and a.settings.get("demo") != "true"]
 
 
 def sync_accounts(store: Store, accounts: list[ChannelAccount], *, progress: Progress = no_progress,

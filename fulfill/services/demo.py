@@ -29,7 +29,12 @@ def seed(
     whole orders only; seeding again with the same arguments changes nothing.
     """
     now = now or datetime.now(UTC)
-    accounts = [store.accounts.add(account) for account in demo_accounts()]
+    accounts = []
+    for account in demo_accounts():
+        # No platform stands behind a demo shop: sync leaves it alone (sandbox accounts are
+        # how the demo shows a real sync).
+        account.settings["demo"] = "true"
+        accounts.append(store.accounts.add(account))
     products = demo_products()
     store.products.save(products)
     generated = demo_orders(accounts, products, orders, seed=seed, now=now)

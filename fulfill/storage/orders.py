@@ -14,7 +14,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from fulfill.domain import Address, AddressText, Money, Order, OrderLine, OrderStatus
+from fulfill.domain import (
+    Address, AddressText, Money, Order, OrderLine, OrderStatus, Shipment, ShipmentStatus,
+)
 from fulfill.storage import audit
 from fulfill.storage.search_text import index_form
 
@@ -248,6 +250,16 @@ class OrderRepository:
 
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM orders").fetchone()[0]
+
+    def shipments(self, order_id: int) -> list[Shipment]:
+        return [
+            Shipment(order_id=order_id, id=r[0], carrier=r[1], service=r[2], tracking_number=r[3],
+                     status=ShipmentStatus(r[4]), weight_g=r[5],
+                     shipped_at=audit.parse_utc_text(r[6]) if r[6] else None)
+            for r in self.db.execute(
+                "SELECT id, carrier, service, tracking_number, status, weight_g, shipped_at"
+                " FROM shipments WHERE order_id = ? ORDER BY id", [order_id])
+        ]
 
     def history(self, order_id: int) -> list[audit.AuditEntry]:
         return audit.history(self.db, "order", order_id)

@@ -82,5 +82,12 @@ class OutboxRepository:
             "UPDATE outbox SET state = 'pending', next_attempt_at = ? WHERE id = ? AND state = 'failed'",
             [utc_text(now), item_id])
 
+    def for_order(self, order_id: int) -> list[OutboxItem]:
+        rows = self.db.execute(
+            "SELECT id, account_id, order_id, kind, payload, state, attempts, next_attempt_at,"
+            " last_error FROM outbox WHERE order_id = ? ORDER BY id", [order_id]
+        ).fetchall()
+        return [self._item(r) for r in rows]
+
     def pending_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM outbox WHERE state = 'pending'").fetchone()[0]

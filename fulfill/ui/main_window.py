@@ -17,16 +17,23 @@ from fulfill import __version__, paths
 from fulfill.domain import OrderStatus
 from fulfill.errors import FulfillError
 from fulfill.i18n import system_locale
+from fulfill.storage import Store
 from fulfill.storage.catalog import AccountRepository
 from fulfill.storage.database import connect
 from fulfill.storage.order_queries import (
     OrderFilter, OrderSort, countries_in_use, desk_rows, order_ids, status_counts,
 )
+from fulfill.services.channels import deliver_write_backs, stop_sandboxes
+from fulfill.services.outbox import ship_order
 from fulfill.storage.orders import OrderRepository
+from fulfill.storage.outbox import OutboxRepository
+from fulfill.ui.channels_window import ChannelsWindow
 from fulfill.ui.filters import FilterBar, StatusList
 from fulfill.ui.order_detail import OrderDetailView
 from fulfill.ui.orders_model import COLUMNS, OrdersTableModel
 from fulfill.ui.reader import StoreReader
+from fulfill.ui.ship_dialog import ShipDialog
+from fulfill.ui.store_worker import StoreWorker
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +50,9 @@ class MainWindow(QMainWindow):
         # anything that scans the store goes to the reader thread.
         self._db = connect(store_path)
         self._reader = StoreReader(store_path)
+        # The one thread that writes to the store; the store was checked when the app started.
+        self.worker = StoreWorker(store_path,
+                                  open_store=lambda p: Store.open(p, check_integrity=False))
         self._accounts = {a.id: a for a in AccountRepository(self._db).all()}
         self._sort = OrderSort()
         self._selected_id: int | None = None
@@ -53,6 +63,11 @@ class MainWindow(QMainWindow):
 
         self.setWindowTitle(f"fulfill — {'Demo store' if demo else store_path.name}")
         self._build_widgets()
+        self.channels = ChannelsWindow(store_path, self.worker, self.settings, self)
+        self.channels.ordersChanged.connect(self.refresh)
+        self.channels.accountsChanged.connect(self._reload_accounts)
+        self.channels.syncFinished.connect(lambda outcome: self.statusBar().showMessage(
+            outcome.summary_line(), 15000))
         self._build_menus()
         self._restore_layout()
         self.filters.set_choices(list(self._accounts.values()), countries_in_use(self._db), self.locale)
@@ -119,6 +134,10 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        channels = QAction("&Channels and sync…", self, shortcut=QKeySequence("Ctrl+Shift+C"))
+        channels.triggered.connect(self.show_channels)
+        file_menu.addAction(channels)
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
@@ -131,6 +150,11 @@ class MainWindow(QMainWindow):
         clear.triggered.connect(self.clear_filters)
         for action in (find, refresh, clear):
             view_menu.addAction(action)
+        order_menu = self.menuBar().addMenu("&Order")
+        self.ship_action = QAction("Mark &shipped…", self, shortcut=QKeySequence("Ctrl+Shift+S"))
+        self.ship_action.triggered.connect(self.mark_selected_shipped)
+        self.ship_action.setEnabled(False)
+        order_menu.addAction(self.ship_action)
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About fulfill", self)
         about.triggered.connect(lambda: QMessageBox.about(
@@ -231,13 +255,51 @@ class MainWindow(QMainWindow):
     def show_order(self, order_id: int) -> None:
         repository = OrderRepository(self._db)
         order = repository.get(order_id)
+        self.ship_action.setEnabled(order is not None)
         if order is None:
             self.detail.clear_order()
             return
         self.detail.show_order(order, self._accounts.get(order.account_id),
-                               repository.history(order_id), self.locale)
+                               repository.history(order_id), self.locale,
+                               repository.shipments(order_id),
+                               OutboxRepository(self._db).for_order(order_id))
+
+    def mark_selected_shipped(self) -> None:
+        """Ask for carrier and tracking, then ship on the store worker and tell the platform."""
+        if self._selected_id is None:
+            return
+        order_id = self._selected_id
+        order = OrderRepository(self._db).get(order_id)
+        account = self._accounts.get(order.account_id)
+        dialog = ShipDialog(order, account.platform.label if account else "The platform", self)
+        if dialog.exec() != ShipDialog.DialogCode.Accepted:
+            return
+        carrier, tracking = dialog.carrier_name(), dialog.tracking_number()
+
+        def job(store, progress, cancel):
+            ship_order(store, order_id, carrier=carrier, tracking_number=tracking, actor="seller")
+            return deliver_write_backs(store)
+
+        def done(_report) -> None:
+            self.model.invalidate_rows()
+            self.show_order(order_id)
+            self.refresh()
+
+        self.shown_label.setText(f"Marking {order.order_number} shipped…")
+        self.worker.submit(job, done, self._failed, owner=self)
 
     # --- actions ---------------------------------------------------------------------
+    def show_channels(self) -> None:
+        self.channels.show()
+        self.channels.raise_()
+        self.channels.activateWindow()
+
+    def _reload_accounts(self) -> None:
+        self._accounts = {a.id: a for a in AccountRepository(self._db).all()}
+        self.model.set_channel_labels({a.id: a.short_label for a in self._accounts.values()})
+        self.filters.set_choices(list(self._accounts.values()), countries_in_use(self._db), self.locale)
+        self.refresh()
+
     def focus_search(self) -> None:
         self.filters.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filters.search.selectAll()
@@ -279,6 +341,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
+        self.channels.close()
+        self.worker.close()
+        stop_sandboxes()
         self._reader.close()
         self._db.close()
         super().closeEvent(event)

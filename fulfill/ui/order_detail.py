@@ -6,9 +6,10 @@ from html import escape
 
 from PySide6.QtWidgets import QTextBrowser
 
-from fulfill.domain import AddressText, ChannelAccount, Money, Order
+from fulfill.domain import AddressText, ChannelAccount, Money, Order, Shipment
 from fulfill.i18n import country_name, format_datetime, format_money
 from fulfill.storage.audit import AuditEntry
+from fulfill.storage.outbox import OutboxItem
 from fulfill.ui.orders_model import STATUS_TINTS
 
 _STYLE = """
@@ -37,8 +38,33 @@ def _money_row(label: str, amount: Money | None, locale: str | None, bold: bool 
     return f"<tr><td>{label}</td><td class='num'>{value}</td></tr>"
 
 
+def _write_back_text(item: OutboxItem | None, platform: str) -> str:
+    if item is None:
+        return ""
+    if item.state == "done":
+        return f"<span style='color:#1e7b34'>✓ {platform} has the tracking number</span>"
+    if item.state == "failed":
+        return (f"<span style='color:#b3261e'>{platform} refused it: {escape(item.last_error)}"
+                "</span>")
+    waiting = f" — last try: {escape(item.last_error)}" if item.last_error else ""
+    return f"<span style='color:#8a5a00'>waiting to tell {platform}{waiting}</span>"
+
+
+def _shipments_html(shipments: list[Shipment], write_backs: list[OutboxItem], platform: str,
+                    locale: str | None) -> str:
+    by_tracking = {w.payload.get("tracking_number"): w for w in write_backs}
+    rows = [
+        f"<tr><td>{escape(s.carrier)}</td><td><b>{escape(s.tracking_number)}</b></td>"
+        f"<td class='muted'>{escape(format_datetime(s.shipped_at, locale, 'short')) if s.shipped_at else ''}"
+        f"</td><td>{_write_back_text(by_tracking.get(s.tracking_number), platform)}</td></tr>"
+        for s in shipments
+    ]
+    return "<div class='section'>Shipments</div><table>" + "".join(rows) + "</table>"
+
+
 def order_html(
-    order: Order, account: ChannelAccount | None, history: list[AuditEntry], locale: str | None = None
+    order: Order, account: ChannelAccount | None, history: list[AuditEntry], locale: str | None = None,
+    shipments: list[Shipment] = (), write_backs: list[OutboxItem] = (),
 ) -> str:
     address = order.ship_to
     channel = escape(account.display_name) if account else ""
@@ -81,6 +107,9 @@ def order_html(
     parts.append(_money_row("Total", order.grand_total, locale, bold=True))
     parts.append("</table><br clear='all'>")
 
+    if shipments:
+        platform = account.platform.label if account else "the platform"
+        parts.append(_shipments_html(list(shipments), list(write_backs), platform, locale))
     if order.buyer_name or order.buyer_email:
         buyer = " · ".join(escape(v) for v in (order.buyer_name, order.buyer_email) if v)
         parts.append(f"<div class='section'>Buyer</div><div>{buyer}</div>")
@@ -114,5 +143,6 @@ class OrderDetailView(QTextBrowser):
         self.setHtml(self.PLACEHOLDER)
 
     def show_order(self, order: Order, account: ChannelAccount | None,
-                   history: list[AuditEntry], locale: str | None = None) -> None:
-        self.setHtml(order_html(order, account, history, locale))
+                   history: list[AuditEntry], locale: str | None = None,
+                   shipments: list[Shipment] = (), write_backs: list[OutboxItem] = ()) -> None:
+        self.setHtml(order_html(order, account, history, locale, shipments, write_backs))

@@ -77,6 +77,10 @@ class OrdersTableModel(QAbstractTableModel):
         self._rows.clear()
         self.endResetModel()
 
+    def set_channel_labels(self, labels: dict[int, str]) -> None:
+        self._channel_labels = labels
+        self.invalidate_rows()
+
     def order_id(self, row: int) -> int:
         return self._ids[row]
 

@@ -6,7 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from fulfill.channels.money_time import money, parse_time, unit_price
-from fulfill.domain import Address, AddressText, Money, Order, OrderLine, OrderStatus, is_latin
+from fulfill.channels.names import person_name
+from fulfill.domain import Address, AddressText, Money, Order, OrderLine, OrderStatus
 
 STATUSES = {
     "pending": OrderStatus.AWAITING_PAYMENT,
@@ -19,14 +20,6 @@ STATUSES = {
     "trash": OrderStatus.CANCELLED,
     "refunded": OrderStatus.REFUNDED,
 }
-
-
-def _name(first: str, last: str) -> str:
-    """Western order for Latin names; family name first, unspaced, for CJK ones (王芳)."""
-    first, last = first.strip(), last.strip()
-    if first and last and not is_latin(first + last):
-        return f"{last}{first}"
-    return f"{first} {last}".strip()
 
 
 def map_order(payload: dict[str, Any], account_id: int) -> Order:
@@ -43,7 +36,7 @@ def map_order(payload: dict[str, Any], account_id: int) -> Order:
     bill = payload.get("billing") or {}
     if not ship.get("address_1"):
         ship = bill  # virtual-looking orders carry only a billing address
-    name = _name(ship.get("first_name", ""), ship.get("last_name", ""))
+    name = person_name(ship.get("first_name", ""), ship.get("last_name", ""))
     address = Address(
         typed=AddressText(name=name, line1=ship.get("address_1", ""), line2=ship.get("address_2", ""),
                           city=ship.get("city", ""), region=ship.get("state", ""),
@@ -74,7 +67,7 @@ def map_order(payload: dict[str, Any], account_id: int) -> Order:
         currency=currency,
         ship_to=address,
         lines=lines,
-        buyer_name=_name(bill.get("first_name", ""), bill.get("last_name", "")) or name,
+        buyer_name=person_name(bill.get("first_name", ""), bill.get("last_name", "")) or name,
         buyer_email=bill.get("email", ""),
         shipping=money(payload.get("shipping_total"), currency),
         tax=money(payload.get("total_tax"), currency),

@@ -1,0 +1,1097 @@
+"""Channels: the seller's shop accounts, syncing them, and the sync log.
+
+Writes (add, edit, remove, sync, write-back) run on the shared StoreWorker; a connection test
+runs in a plain thread (it only waits on the network). The tables read through a short-lived
+UI-thread connection: a handful of small indexed queries per refresh.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QBrush, QCloseEvent, QColor, QKeySequence, QResizeEvent, QShortcut, QShowEvent,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QFrame, QHBoxLayout,
+    QHeaderView, QLabel, QLineEdit, QMessageBox, QProgressBar, QPushButton, QSplitter,
+    QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget,
+)
+
+from fulfill.channels import credentials
+from fulfill.channels.base import CredentialField
+from fulfill.channels.registry import KINDS
+from fulfill.domain import ChannelAccount, Platform
+from fulfill.errors import FulfillError
+from fulfill.services.channels import (
+    AccountSyncResult, active_accounts, add_account, add_sandbox_account, check_connection,
+    deliver_write_backs, remove_account, supported_platforms, sync_accounts,
+)
+from fulfill.services.outbox import DeliveryReport
+from fulfill.services.progress import CancelToken, Cancelled, Progress
+from fulfill.storage import Store
+from fulfill.storage.catalog import AccountRepository
+from fulfill.storage.database import connect, store_errors
+from fulfill.storage.sync_state import SyncLogEntry, SyncRepository
+from fulfill.ui.store_worker import StoreWorker, run_in_thread
+
+log = logging.getLogger(__name__)
+
+INTERVAL_KEY = "sync/interval_min"
+INTERVALS = ((0, "Off"), (5, "5 minutes"), (15, "15 minutes"), (30, "30 minutes"),
+             (60, "60 minutes"))
+LOG_ROWS = 200
+GENERIC_ADVICE = "Try again; if it keeps happening, send the sync log to support."
+SANDBOX_NOTE = ("A sandbox account talks to a local stand-in of {platform} on this computer, "
+                "with sample orders — for trying things out. No credentials needed.")
+
+OK_COLOUR, BAD_COLOUR, MUTED_COLOUR = "#1e6b34", "#b3261e", "#5a6270"
+OUTCOME_LABELS = {"ok": "OK", "failed": "Failed", "cancelled": "Cancelled", "running": "Running"}
+OUTCOME_COLOURS = {"ok": OK_COLOUR, "failed": BAD_COLOUR, "cancelled": MUTED_COLOUR}
+
+
+# --- helpers that need no widgets ------------------------------------------------------------
+@lru_cache(maxsize=None)
+def connector_class(platform: Platform) -> type | None:
+    """The platform's connector class, or None when this build cannot connect to it yet."""
+    if platform not in KINDS:
+        return None
+    try:
+        return KINDS[platform].connector_class()
+    except (ImportError, AttributeError):
+        return None
+
+
+@lru_cache(maxsize=None)
+def sandbox_available(platform: Platform) -> bool:
+    if connector_class(platform) is None:
+        return False
+    try:
+        KINDS[platform].sandbox_class()
+    except (ImportError, AttributeError):
+        return False
+    return True
+
+
+def credential_fields(platform: Platform) -> tuple[CredentialField, ...]:
+    made = connector_class(platform)
+    return tuple(made.credential_fields) if made else ()
+
+
+def is_sandbox(account: ChannelAccount) -> bool:
+    return account.settings.get("sandbox") == "true"
+
+
+def as_fulfill_error(error: BaseException, account: ChannelAccount | None = None) -> FulfillError:
+    """Any failure as a message with advice: what happened and what to do next."""
+    if isinstance(error, FulfillError):
+        if error.advice:
+            return error
+        return FulfillError(error.message, GENERIC_ADVICE)
+    if isinstance(error, ImportError) and account is not None:
+        return FulfillError(f"fulfill cannot connect to {account.platform.label} yet.",
+                            "Its orders stay in the store; remove the account or wait for an "
+                            "update.")
+    if isinstance(error, KeyError):
+        return FulfillError(f"A setting or credential is missing ({error.args[0]}).",
+                            "Select it, press Edit… and fill in every field, then Test connection.")
+    return FulfillError(f"Something unexpected went wrong ({type(error).__name__}: {error}).",
+                        GENERIC_ADVICE)
+
+
+def local_time(moment: datetime | None) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+@dataclass
+class SyncOutcome:
+    """What one "Sync now" / "Sync all" did, for the summary and for whoever listens."""
+
+    results: list[AccountSyncResult] = field(default_factory=list)
+    unsupported: list[ChannelAccount] = field(default_factory=list)
+    cancelled_account: ChannelAccount | None = None
+    cancelled: bool = False
+    delivery: DeliveryReport | None = None
+    delivery_error: FulfillError | None = None
+    finished_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def created(self) -> int:
+        return sum(r.report.created for r in self.results if r.report)
+
+    @property
+    def changed(self) -> int:
+        return sum(r.report.changed for r in self.results if r.report)
+
+    @property
+    def problems(self) -> int:
+        return sum(r.report.problems for r in self.results if r.report)
+
+    @property
+    def failures(self) -> list[AccountSyncResult]:
+        return [r for r in self.results if r.error is not None]
+
+    @property
+    def may_have_changed_orders(self) -> bool:
+        return bool(self.created or self.changed or self.problems or self.failures
+                    or self.cancelled)
+
+    def counts(self) -> str:
+        return f"{self.created:,} new, {self.changed:,} changed, {self.problems:,} with problems"
+
+    def summary_line(self) -> str:
+        """One line for a status bar:
+        "Sync finished at 14:03: 12 new, 3 changed, 1 with problems"."""
+        at = self.finished_at.astimezone().strftime("%H:%M")
+        if not self.results and not self.cancelled:
+            if self.unsupported:
+                return "Nothing to sync: fulfill cannot connect to these accounts' platforms yet."
+            return "Nothing to sync: add an account first."
+        head = f"Sync cancelled at {at}" if self.cancelled else f"Sync finished at {at}"
+        line = f"{head}: {self.counts()}"
+        if self.failures:
+            line += f" · {plural(len(self.failures), 'account')} failed"
+        return line + "."
+
+
+def sync_job(account_id: int | None) -> Callable[[Store, Progress, CancelToken], SyncOutcome]:
+    """The StoreWorker job behind "Sync now" (one account) and "Sync all" (account_id None).
+
+    Accounts sync one at a time; any failure of one (even one the service does not expect)
+    is kept with advice and the others still sync. Tracking write-backs follow."""
+
+    def job(store: Store, progress: Progress, cancel: CancelToken) -> SyncOutcome:
+        outcome = SyncOutcome()
+        accounts = [a for a in active_accounts(store) if account_id is None or a.id == account_id]
+        ready = []
+        for account in accounts:
+            (ready if connector_class(account.platform) else outcome.unsupported).append(account)
+        for n, account in enumerate(ready):
+            if cancel.cancelled:
+                outcome.cancelled = True
+                break
+
+            def scaled(fraction: float, message: str, n: int = n) -> None:
+                progress((n + fraction) / len(ready) if fraction >= 0 else -1.0, message)
+
+            try:
+                result = sync_accounts(store, [account], progress=scaled, cancel=cancel)[0]
+            except Cancelled:
+                outcome.cancelled, outcome.cancelled_account = True, account
+                break
+            except Exception as error:  # e.g. the connector could not be made: log it, go on
+                if isinstance(error, (KeyError, ImportError)):
+                    log.warning("Sync of %s could not start: %r", account.display_name, error)
+                else:
+                    log.exception("Sync of %s failed before it started", account.display_name)
+                result = AccountSyncResult(account, None, as_fulfill_error(error, account))
+                _log_failed_start(store, account, result.error)
+            if result.error is not None:
+                result.error = as_fulfill_error(result.error, account)
+            outcome.results.append(result)
+        if outcome.cancelled or cancel.cancelled:
+            outcome.cancelled = True
+        elif ready:
+            progress(-1.0, "Sending tracking numbers to the platforms…")
+            try:
+                outcome.delivery = deliver_write_backs(store)
+            except Exception as error:
+                log.exception("Write-back delivery failed")
+                outcome.delivery_error = as_fulfill_error(error)
+        outcome.finished_at = datetime.now(UTC)
+        return outcome
+
+    return job
+
+
+def _log_failed_start(store: Store, account: ChannelAccount, error: FulfillError) -> None:
+    """A run that failed before it could start still belongs in the sync log."""
+    try:
+        with store.errors():
+            repo = SyncRepository(store.db)
+            repo.finish_log(repo.start_log(account.id), fetched=0, created=0, changed=0, problems=0,
+                            outcome="failed", message=str(error))
+    except FulfillError:
+        log.exception("Could not write the sync log")
+
+
+def update_account(store: Store, account: ChannelAccount, name: str, settings: dict[str, str],
+                   secrets: dict[str, str]) -> ChannelAccount:
+    """Rename an account, change its settings, replace the secrets that were typed again."""
+    name = name.strip()
+    if not name:
+        raise FulfillError("The account needs a name.",
+                           "Type a name you will recognise, e.g. the shop's.")
+    with store.errors():
+        clash = store.db.execute(
+            "SELECT 1 FROM channel_accounts WHERE platform = ? AND name = ? AND id != ?",
+            [account.platform.value, name, account.id]).fetchone()
+    if clash:
+        raise FulfillError(f"Another {account.platform.label} account is already called “{name}”.",
+                           "Choose a different name.")
+    merged = {**account.settings, **settings}
+    with store.errors(), store.db.atomic():
+        store.db.execute("UPDATE channel_accounts SET name = ?, settings = ? WHERE id = ?",
+                         [name, json.dumps(merged), account.id])
+    if secrets:
+        credentials.save_secrets(account.id, {**credentials.load_secrets(account.id), **secrets})
+    return ChannelAccount(account.platform, name, merged, account.id)
+
+
+@dataclass
+class AccountRow:
+    account: ChannelAccount
+    last: SyncLogEntry | None
+    orders: int
+    problems: list[tuple[str, str]]
+    pending: int
+    failed_writes: int
+
+
+def read_accounts(db) -> list[AccountRow]:
+    """Active accounts with their latest run and counts: small indexed queries."""
+    sync = SyncRepository(db)
+    rows = []
+    for account in AccountRepository(db).all():
+        if account.settings.get("removed") == "true":
+            continue
+        last = sync.log(account.id, limit=1)
+        orders = db.execute("SELECT count(*) FROM orders WHERE account_id = ?",
+                            [account.id]).fetchone()[0]
+        writes = dict(db.execute(
+            "SELECT state, count(*) FROM outbox WHERE account_id = ? AND state != 'done'"
+            " GROUP BY state", [account.id]).fetchall())
+        rows.append(AccountRow(account, last[0] if last else None, orders,
+                               sync.problems(account.id), writes.get("pending", 0),
+                               writes.get("failed", 0)))
+    return rows
+
+
+# --- the add / edit dialog ---------------------------------------------------------------------
+class AccountDialog(QDialog):
+    """Add an account (platform, name, the platform's credential fields) or edit one."""
+
+    def __init__(self, parent: QWidget | None = None,
+                 account: ChannelAccount | None = None) -> None:
+        super().__init__(parent)
+        self.account = account
+        self.sandbox_requested = False
+        self.fields: dict[str, QLineEdit] = {}
+        self._field_specs: tuple[CredentialField, ...] = ()
+        self.setWindowTitle(f"Edit {account.display_name}" if account else "Add a shop account")
+        self.setMinimumWidth(520)
+
+        self.platform = QComboBox()
+        self.platform_label = QLabel()
+        self.name = QLineEdit(placeholderText="e.g. Seoul Glow — a name you will recognise")
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(f"color: {BAD_COLOUR}")
+        self.error.setVisible(False)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.addButton("Save" if account else "Add account",
+                                                QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button.setDefault(True)
+        self.buttons.accepted.connect(self._accept_if_complete)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        top = QFormLayout()
+        if account is None:
+            for platform in supported_platforms():
+                available = connector_class(platform) is not None
+                label = platform.label if available else f"{platform.label} — coming soon"
+                self.platform.addItem(label, platform.value)
+                if not available:
+                    self.platform.model().item(self.platform.count() - 1).setEnabled(False)
+            first = next((i for i in range(self.platform.count())
+                          if connector_class(Platform(self.platform.itemData(i)))), 0)
+            self.platform.setCurrentIndex(first)
+            self.top_label = QLabel("&Platform:")
+            self.top_label.setBuddy(self.platform)
+            top.addRow(self.top_label, self.platform)
+        else:
+            self.platform_label.setText(account.platform.label)
+            self.top_label = QLabel("Platform:")
+            top.addRow(self.top_label, self.platform_label)
+        layout.addLayout(top)
+
+        if account is None:
+            sandbox_box = QFrame()
+            sandbox_box.setFrameShape(QFrame.Shape.StyledPanel)
+            box = QHBoxLayout(sandbox_box)
+            self.sandbox_note = QLabel()
+            self.sandbox_note.setWordWrap(True)
+            self.sandbox_button = QPushButton("Add sa&ndbox account")
+            self.sandbox_button.setAutoDefault(False)
+            self.sandbox_button.clicked.connect(self._add_sandbox)
+            box.addWidget(self.sandbox_note, 1)
+            box.addWidget(self.sandbox_button)
+            layout.addWidget(sandbox_box)
+            layout.addWidget(QLabel("Or connect your real shop:"))
+
+        self.name_label = QLabel("&Name:")
+        self.name_label.setBuddy(self.name)
+        self.form.addRow(self.name_label, self.name)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+        if account is None:
+            self.platform.currentIndexChanged.connect(self._platform_changed)
+            self._platform_changed()
+        else:
+            self.name.setText(account.name)
+            self._build_fields(() if is_sandbox(account) else credential_fields(account.platform))
+            if is_sandbox(account):
+                note = QLabel(SANDBOX_NOTE.format(platform=account.platform.label))
+                note.setWordWrap(True)
+                self.form.addRow("", note)
+        (self.name if account else self.platform).setFocus()
+
+    def selected_platform(self) -> Platform:
+        return self.account.platform if self.account else Platform(self.platform.currentData())
+
+    def _platform_changed(self) -> None:
+        platform = self.selected_platform()
+        if sandbox_available(platform):
+            self.sandbox_note.setText(SANDBOX_NOTE.format(platform=platform.label))
+        else:
+            self.sandbox_note.setText(f"There is no sandbox for {platform.label} yet; try the "
+                                      "WooCommerce one to see how a sync works.")
+        self.sandbox_button.setEnabled(sandbox_available(platform))
+        self._build_fields(credential_fields(platform))
+        self.error.setVisible(False)
+
+    def _build_fields(self, specs: tuple[CredentialField, ...]) -> None:
+        while self.form.rowCount() > 1:
+            self.form.removeRow(1)
+        self.fields.clear()
+        self._field_specs = specs
+        for spec in specs:
+            edit = QLineEdit()
+            if spec.secret:
+                edit.setEchoMode(QLineEdit.EchoMode.Password)
+                if self.account is not None:
+                    edit.setPlaceholderText("Empty keeps what is saved; type to replace it")
+            elif self.account is not None:
+                edit.setText(str(self.account.settings.get(spec.key, "")))
+            example = bool(spec.help) and " " not in spec.help  # "https://shop.example.com"
+            if spec.help:
+                edit.setToolTip(spec.help)
+                if example and not edit.placeholderText():
+                    edit.setPlaceholderText(spec.help)
+            self.fields[spec.key] = edit
+            holder = QWidget()
+            column = QVBoxLayout(holder)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(2)
+            column.addWidget(edit)
+            if spec.help and not example:
+                hint = QLabel(spec.help)
+                hint.setWordWrap(True)
+                hint.setStyleSheet(f"color: {MUTED_COLOUR}")
+                column.addWidget(hint)
+            label = QLabel(f"{spec.label}:")
+            label.setBuddy(edit)
+            self.form.addRow(label, holder)
+        # Two forms (the sandbox offer sits between them): one label column for both.
+        labels = [self.top_label, self.name_label] + [
+            self.form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
+            for row in range(1, self.form.rowCount())
+            if self.form.itemAt(row, QFormLayout.ItemRole.LabelRole) is not None]
+        width = max(label.sizeHint().width() for label in labels if label is not None)
+        for label in labels:
+            if label is not None:
+                label.setMinimumWidth(width)
+
+    def _add_sandbox(self) -> None:
+        self.sandbox_requested = True
+        self.accept()
+
+    def _complain(self, text: str, widget: QWidget) -> None:
+        self.error.setText(text)
+        self.error.setVisible(True)
+        widget.setFocus()
+
+    def _accept_if_complete(self) -> None:
+        if not self.name.text().strip():
+            self._complain("Type a name for the account, e.g. your shop's name.", self.name)
+            return
+        for spec in self._field_specs:
+            edit = self.fields[spec.key]
+            editing_secret = self.account is not None and spec.secret
+            if not edit.text().strip() and not editing_secret:
+                hint = f" {spec.help}" if spec.help else ""
+                self._complain(f"Fill in “{spec.label}”.{hint}", edit)
+                return
+        self.accept()
+
+    def account_name(self) -> str:
+        return self.name.text().strip()
+
+    def settings(self) -> dict[str, str]:
+        return {s.key: self.fields[s.key].text().strip() for s in self._field_specs if not s.secret}
+
+    def secrets(self) -> dict[str, str]:
+        """Secret fields that were typed (in edit mode an empty one means "keep")."""
+        return {s.key: self.fields[s.key].text().strip() for s in self._field_specs
+                if s.secret and self.fields[s.key].text().strip()}
+
+
+# --- the window --------------------------------------------------------------------------------
+class _Table(QTableWidget):
+    def __init__(self, headers: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(0, len(headers), parent)
+        self.setHorizontalHeaderLabels(headers)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.horizontalHeader().setHighlightSections(False)
+
+
+def _item(text: object, *, number: bool = False, colour: str | None = None,
+          tip: str = "") -> QTableWidgetItem:
+    item = QTableWidgetItem(f"{text:,}" if isinstance(text, int) else str(text))
+    if number:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    if colour:
+        item.setForeground(QBrush(QColor(colour)))
+    if tip:
+        item.setToolTip(tip)
+    return item
+
+
+class ChannelsWindow(QWidget):
+    """Shop accounts, sync and the sync log. Create it once and keep it (hidden when closed):
+    its timer runs the automatic sync even while the window is not shown."""
+
+    ordersChanged = Signal()  # a sync stored or changed orders: the desk should refresh
+    accountsChanged = Signal()  # an account was added, renamed or removed
+    syncStarted = Signal()
+    syncProgress = Signal(float, str)  # fraction (-1: unknown) and message, as the service says
+    syncFinished = Signal(object)  # SyncOutcome (summary_line() suits a status bar)
+
+    ACCOUNT_COLUMNS = ["Platform", "Account", "Last sync", "Result", "Orders", "Problems",
+                       "Write-backs"]
+    LOG_COLUMNS = ["When", "Account", "Fetched", "New", "Changed", "Problems", "Outcome", "Message"]
+
+    def __init__(self, store_path: Path, worker: StoreWorker, settings: QSettings,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.store_path = Path(store_path)
+        self.worker = worker
+        self.settings = settings
+        self.rows: list[AccountRow] = []
+        self.dialog: AccountDialog | None = None
+        self.confirm_box: QMessageBox | None = None
+        self.last_outcome: SyncOutcome | None = None
+        self._sync_token: CancelToken | None = None
+        self._testing: set[int] = set()
+        self._busy_jobs = 0
+        self._last_refresh = 0.0
+        self.setWindowTitle("Channels — fulfill")
+        self._build()
+        self._restore_interval()
+        if isinstance(geometry := settings.value("channels/geometry"), QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1000, 700)
+        self.refresh()
+
+    # --- construction ------------------------------------------------------------------
+    def _button(self, text: str, slot: Callable[[], None], tip: str = "") -> QPushButton:
+        button = QPushButton(text)
+        button.setAutoDefault(False)
+        button.clicked.connect(slot)
+        if tip:
+            button.setToolTip(tip)
+        return button
+
+    def _build(self) -> None:
+        self.accounts = _Table(self.ACCOUNT_COLUMNS)
+        header = self.accounts.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column, width in enumerate((120, 220, 130, 110, 80, 80, 130)):
+            self.accounts.setColumnWidth(column, width)
+        self.accounts.itemSelectionChanged.connect(self._update_buttons)
+        self.accounts.doubleClicked.connect(lambda _index: self.edit_account())
+
+        self.add_button = self._button("&Add account…", self.add_account, "Connect a shop (Ctrl+N)")
+        self.edit_button = self._button("&Edit…", self.edit_account,
+                                        "Name, settings and credentials (Enter)")
+        self.test_button = self._button("&Test connection", self.test_connection,
+                                        "Ask the platform once whether the account works (Ctrl+T)")
+        self.remove_button = self._button("&Remove", self.remove_account,
+                                          "Stop syncing this account; its orders stay (Delete)")
+        self.sync_button = self._button("&Sync now", self.sync_now,
+                                        "Fetch new and changed orders for this account (F5)")
+        self.sync_all_button = self._button(
+            "Sync a&ll", self.sync_all, "Fetch new and changed orders for every account (Shift+F5)")
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.edit_button, self.test_button, self.remove_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.sync_button)
+        buttons.addWidget(self.sync_all_button)
+
+        self.interval = QComboBox()
+        for minutes, label in INTERVALS:
+            self.interval.addItem(label, minutes)
+        interval_label = QLabel("Sync a&utomatically every:")
+        interval_label.setBuddy(self.interval)
+        self.next_sync_label = QLabel()
+        self.next_sync_label.setStyleSheet(f"color: {MUTED_COLOUR}")
+        self.auto_timer = QTimer(self)
+        self.auto_timer.timeout.connect(self._auto_sync)
+        auto = QHBoxLayout()
+        auto.addWidget(interval_label)
+        auto.addWidget(self.interval)
+        auto.addWidget(self.next_sync_label)
+        auto.addStretch(1)
+
+        self.status = QLabel("")
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status.setMinimumWidth(200)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.progress.setFixedWidth(260)
+        self.progress.setVisible(False)
+        self.cancel_button = self._button("Cancel", self.cancel_sync,
+                                          "Stop after the page being saved (Esc)")
+        self.cancel_button.setVisible(False)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.progress)
+        status_row.addWidget(self.cancel_button)
+
+        self.notice = QTextBrowser()
+        self.notice.setOpenLinks(False)
+        self.notice.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.notice.setMaximumHeight(8 * self.fontMetrics().height())
+        self.notice.setVisible(False)
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        title = QLabel("<b>Shop accounts</b>")
+        top_layout.addWidget(title)
+        top_layout.addWidget(self.accounts, 1)
+        top_layout.addLayout(buttons)
+        top_layout.addLayout(auto)
+        top_layout.addLayout(status_row)
+        top_layout.addWidget(self.notice)
+
+        self.log_table = _Table(self.LOG_COLUMNS)
+        self.log_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        log_header = self.log_table.horizontalHeader()
+        log_header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        log_header.setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
+        for column, width in enumerate((125, 260, 62, 50, 62, 70, 80)):
+            self.log_table.setColumnWidth(column, width)
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addWidget(QLabel("<b>Sync log</b> (newest first)"))
+        bottom_layout.addWidget(self.log_table, 1)
+
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.addWidget(top)
+        self.split.addWidget(bottom)
+        self.split.setChildrenCollapsible(False)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.split)
+
+        for keys, slot, context in (
+            ("Ctrl+N", self.add_account, Qt.ShortcutContext.WindowShortcut),
+            ("Ctrl+E", self.edit_account, Qt.ShortcutContext.WindowShortcut),
+            ("Return", self.edit_account, Qt.ShortcutContext.WidgetShortcut),
+            ("Enter", self.edit_account, Qt.ShortcutContext.WidgetShortcut),
+            ("Delete", self.remove_account, Qt.ShortcutContext.WidgetShortcut),
+            ("Ctrl+T", self.test_connection, Qt.ShortcutContext.WindowShortcut),
+            ("F5", self.sync_now, Qt.ShortcutContext.WindowShortcut),
+            ("Shift+F5", self.sync_all, Qt.ShortcutContext.WindowShortcut),
+            ("Esc", self._escape, Qt.ShortcutContext.WindowShortcut),
+            (QKeySequence.StandardKey.Close, self.close, Qt.ShortcutContext.WindowShortcut),
+        ):
+            owner = self.accounts if context is Qt.ShortcutContext.WidgetShortcut else self
+            shortcut = QShortcut(QKeySequence(keys), owner)
+            shortcut.setContext(context)
+            shortcut.activated.connect(slot)
+        self.interval.currentIndexChanged.connect(self._interval_changed)
+        self._update_buttons()
+
+    # --- reading -----------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Re-read both tables (short-lived UI-thread connection, small indexed queries)."""
+        try:
+            with store_errors(self.store_path):
+                db = connect(self.store_path, busy_timeout=1.0)
+                try:
+                    rows = read_accounts(db)
+                    names = {a.id: a for a in AccountRepository(db).all()}
+                    entries = SyncRepository(db).log(limit=LOG_ROWS)
+                finally:
+                    db.close()
+        except FulfillError as error:
+            self.show_error(as_fulfill_error(error))
+            return
+        self._fill_accounts(rows)
+        self._fill_log(entries, names)
+        self._last_refresh = time.monotonic()
+
+    def _fill_accounts(self, rows: list[AccountRow]) -> None:
+        keep = self.selected_account()
+        self.rows = rows
+        table = self.accounts
+        table.setSortingEnabled(False)
+        table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            account = row.account
+            platform = _item(account.platform.label)
+            platform.setData(Qt.ItemDataRole.UserRole, account.id)
+            table.setItem(r, 0, platform)
+            table.setItem(r, 1, _item(account.name, tip=account.display_name))
+            if connector_class(account.platform) is None:
+                when, result = "—", _item("Cannot sync yet", colour=MUTED_COLOUR,
+                                          tip=f"fulfill cannot connect to {account.platform.label} "
+                                              "yet; its orders stay in the store.")
+            elif row.last is None:
+                when, result = "Never", _item("—", colour=MUTED_COLOUR, tip="Press Sync now.")
+            else:
+                when = local_time(row.last.finished_at or row.last.started_at)
+                result = _item(OUTCOME_LABELS.get(row.last.outcome, row.last.outcome),
+                               colour=OUTCOME_COLOURS.get(row.last.outcome),
+                               tip=row.last.message or f"{row.last.fetched:,} orders read")
+            table.setItem(r, 2, _item(when))
+            table.setItem(r, 3, result)
+            table.setItem(r, 4, _item(row.orders, number=True))
+            tip = "\n".join(f"{pid}: {message}" for pid, message in row.problems[:10])
+            table.setItem(r, 5, _item(len(row.problems), number=True,
+                                      colour=BAD_COLOUR if row.problems else None, tip=tip))
+            writes = ", ".join(part for part in (
+                f"{row.pending:,} waiting" if row.pending else "",
+                f"{row.failed_writes:,} refused" if row.failed_writes else "") if part) or "—"
+            table.setItem(r, 6, _item(writes, colour=BAD_COLOUR if row.failed_writes else None,
+                                      tip="Tracking numbers not yet accepted by the platform"))
+        if keep is not None:
+            self.select_account(keep.id)
+        if rows and not table.selectionModel().selectedRows():
+            table.selectRow(0)
+        if not rows and self.notice.isHidden():
+            self.show_notice("No shop accounts yet. Press <b>Add account…</b> (Ctrl+N) to connect "
+                             "your shop, or add a sandbox account there to try a sync without one.")
+        self._update_buttons()
+
+    def _fill_log(self, entries: list[SyncLogEntry], names: dict[int, ChannelAccount]) -> None:
+        table = self.log_table
+        table.setRowCount(len(entries))
+        for r, entry in enumerate(entries):
+            account = names.get(entry.account_id)
+            name = account.display_name if account else f"Account {entry.account_id}"
+            if account and account.settings.get("removed") == "true":
+                name += " (removed)"
+            table.setItem(r, 0, _item(local_time(entry.started_at)))
+            table.setItem(r, 1, _item(name, tip=name))
+            for column, value in ((2, entry.fetched), (3, entry.created), (4, entry.changed),
+                                  (5, entry.problems)):
+                table.setItem(r, column, _item(value, number=True))
+            table.setItem(r, 6, _item(OUTCOME_LABELS.get(entry.outcome, entry.outcome),
+                                      colour=OUTCOME_COLOURS.get(entry.outcome)))
+            table.setItem(r, 7, _item(entry.message, tip=entry.message))
+
+    # --- selection ---------------------------------------------------------------------
+    def selected_account(self) -> ChannelAccount | None:
+        rows = self.accounts.selectionModel().selectedRows()
+        if not rows:
+            return None
+        account_id = self.accounts.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+        return next((row.account for row in self.rows if row.account.id == account_id), None)
+
+    def select_account(self, account_id: int) -> None:
+        for r in range(self.accounts.rowCount()):
+            if self.accounts.item(r, 0).data(Qt.ItemDataRole.UserRole) == account_id:
+                self.accounts.selectRow(r)
+                return
+
+    def _row_of(self, account: ChannelAccount) -> AccountRow | None:
+        return next((row for row in self.rows if row.account.id == account.id), None)
+
+    @property
+    def syncing(self) -> bool:
+        return self._sync_token is not None
+
+    def _update_buttons(self) -> None:
+        account = self.selected_account()
+        chosen = account is not None
+        idle = self._busy_jobs == 0
+        can_sync = chosen and connector_class(account.platform) is not None
+        self.edit_button.setEnabled(chosen and idle)
+        self.remove_button.setEnabled(chosen and idle and not self.syncing)
+        self.test_button.setEnabled(bool(can_sync) and account.id not in self._testing)
+        self.sync_button.setEnabled(bool(can_sync) and not self.syncing)
+        self.sync_all_button.setEnabled(bool(self.rows) and not self.syncing)
+        self.add_button.setEnabled(idle)
+
+    # --- messages ----------------------------------------------------------------------
+    def show_notice(self, html: str, colour: str | None = None) -> None:
+        style = f" style='color:{colour}'" if colour else ""
+        self.notice.setHtml(f"<div{style}>{html}</div>")
+        self.notice.setVisible(True)
+        self._fit_notice()
+
+    def _fit_notice(self) -> None:
+        """As tall as its text, up to eight lines (then it scrolls)."""
+        document = self.notice.document()
+        document.setTextWidth(max(self.notice.viewport().width(), self.width() - 60, 300))
+        wanted = int(document.size().height()) + 2 * self.notice.frameWidth() + 2
+        self.notice.setFixedHeight(min(wanted, 8 * self.fontMetrics().height()))
+
+    def show_error(self, error: BaseException, account: ChannelAccount | None = None) -> None:
+        problem = as_fulfill_error(error, account)
+        self.show_notice(_error_html(problem))
+
+    def _escape(self) -> None:
+        if self.syncing:
+            self.cancel_sync()
+        else:
+            self.close()
+
+    # --- simple jobs on the worker -----------------------------------------------------
+    def _submit(self, job, on_done, what: str) -> None:
+        """A quick write on the StoreWorker; a failure is shown with its advice."""
+        self._busy_jobs += 1
+        self._update_buttons()
+
+        def done(result) -> None:
+            self._busy_jobs -= 1
+            on_done(result)
+            self._update_buttons()
+
+        def failed(error: BaseException) -> None:
+            self._busy_jobs -= 1
+            self.refresh()
+            problem = as_fulfill_error(error)
+            self.show_notice(f"<b>{escape(what)} did not work.</b><br>{_error_html(problem)}")
+            self._update_buttons()
+
+        self.worker.submit(lambda store, _progress, _cancel: job(store), done, failed, owner=self)
+
+    # --- add / edit / remove -----------------------------------------------------------
+    def add_account(self) -> None:
+        if not self.add_button.isEnabled():
+            return
+        self._new_dialog(AccountDialog(self))
+        self.dialog.accepted.connect(self._add_dialog_accepted)
+        self.dialog.open()
+
+    def _new_dialog(self, dialog: AccountDialog) -> None:
+        if self.dialog is not None:
+            self.dialog.deleteLater()
+        self.dialog = dialog
+
+    def _add_dialog_accepted(self) -> None:
+        dialog = self.dialog
+        platform = dialog.selected_platform()
+        if dialog.sandbox_requested:
+            self._submit(lambda store: add_sandbox_account(store, platform),
+                         lambda account: self._added(account, sandbox=True),
+                         "Adding the sandbox account")
+            return
+        name, settings, secrets = dialog.account_name(), dialog.settings(), dialog.secrets()
+        self._submit(lambda store: add_account(store, platform, name, settings, secrets),
+                     lambda account: self._added(account, sandbox=False), "Adding the account")
+
+    def _added(self, account: ChannelAccount, *, sandbox: bool) -> None:
+        self.refresh()
+        self.select_account(account.id)
+        self.accounts.setFocus()
+        if sandbox:
+            self.show_notice(f"Added <b>{escape(account.display_name)}</b>. It talks to a local "
+                             f"stand-in of {escape(account.platform.label)} with sample orders. "
+                             "Press <b>Sync now</b> (F5) to fetch them.", OK_COLOUR)
+        else:
+            self.show_notice(f"Added <b>{escape(account.display_name)}</b>. Press <b>Test "
+                             "connection</b> (Ctrl+T) to check it, then <b>Sync now</b> (F5).",
+                             OK_COLOUR)
+        self.accountsChanged.emit()
+
+    def edit_account(self) -> None:
+        account = self.selected_account()
+        if account is None or not self.edit_button.isEnabled():
+            return
+        self._new_dialog(AccountDialog(self, account))
+        self.dialog.accepted.connect(self._edit_dialog_accepted)
+        self.dialog.open()
+
+    def _edit_dialog_accepted(self) -> None:
+        dialog = self.dialog
+        account = dialog.account
+        name, settings, secrets = dialog.account_name(), dialog.settings(), dialog.secrets()
+
+        def saved(updated: ChannelAccount) -> None:
+            self.refresh()
+            self.select_account(updated.id)
+            self.show_notice(f"Saved <b>{escape(updated.display_name)}</b>. Press <b>Test "
+                             "connection</b> (Ctrl+T) to check it.", OK_COLOUR)
+            self.accountsChanged.emit()
+
+        self._submit(lambda store: update_account(store, account, name, settings, secrets), saved,
+                     "Saving the account")
+
+    def remove_account(self) -> None:
+        account = self.selected_account()
+        if account is None or not self.remove_button.isEnabled():
+            return
+        row = self._row_of(account)
+        orders = row.orders if row else 0
+        box = QMessageBox(QMessageBox.Icon.Question, "Remove account",
+                          f"Remove {account.display_name}?", parent=self)
+        box.setInformativeText(
+            f"Its {plural(orders, 'order')} stay in the store and on the desk, with their "
+            "history. fulfill stops syncing the account and deletes its credentials from the "
+            "system keychain. You can add it again later.")
+        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        self.confirm_box = box
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is remove:
+                self._submit(lambda store: remove_account(store, account),
+                             lambda _none: self._removed(account, orders), "Removing the account")
+
+        box.finished.connect(answered)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def _removed(self, account: ChannelAccount, orders: int) -> None:
+        self.refresh()
+        self.show_notice(f"Removed <b>{escape(account.display_name)}</b>. Its "
+                         f"{plural(orders, 'order')} stay in the store.")
+        self.accountsChanged.emit()
+
+    # --- test connection (plain thread: it only waits on the network) -------------------
+    def test_connection(self) -> None:
+        account = self.selected_account()
+        if account is None or not self.test_button.isEnabled():
+            return
+        self._testing.add(account.id)
+        self._update_buttons()
+        self.show_notice(f"Testing the connection to <b>{escape(account.display_name)}</b>…")
+        run_in_thread(lambda: check_connection(account),
+                      lambda message: self._tested(account, message, None),
+                      lambda error: self._tested(account, None, error),
+                      owner=self, name="check-connection")
+
+    def _tested(self, account: ChannelAccount, message: str | None,
+                error: BaseException | None) -> None:
+        self._testing.discard(account.id)
+        self._update_buttons()
+        if error is None:
+            self.show_notice(f"✔ {escape(message or 'Connected')}. "
+                             f"<b>{escape(account.display_name)}</b> is ready to sync.", OK_COLOUR)
+        else:
+            problem = as_fulfill_error(error, account)
+            self.show_notice(f"<b>Connection test of {escape(account.display_name)} failed.</b>"
+                             f"<br>{_error_html(problem)}")
+
+    # --- sync --------------------------------------------------------------------------
+    def sync_now(self) -> None:
+        account = self.selected_account()
+        if account is None or not self.sync_button.isEnabled():
+            return
+        self._start_sync(account.id, f"Syncing {account.display_name}…")
+
+    def sync_all(self) -> None:
+        if self.syncing:
+            return
+        self._start_sync(None, "Syncing all accounts…")
+
+    def _auto_sync(self) -> None:
+        self._show_next_sync()
+        if self.syncing:
+            log.info("Automatic sync skipped: a sync is already running")
+            return
+        self.refresh()  # accounts may have changed while the window was hidden
+        if self.rows:
+            self._start_sync(None, "Automatic sync…")
+
+    def _start_sync(self, account_id: int | None, message: str) -> None:
+        if self.syncing:
+            return
+        self.status.setText(message)
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+        self.cancel_button.setVisible(True)
+        self.cancel_button.setEnabled(True)
+        self.notice.setVisible(False)
+        self._sync_token = self.worker.submit(sync_job(account_id), self._sync_done,
+                                              self._sync_failed, self._sync_progress, owner=self)
+        self._update_buttons()
+        self.syncStarted.emit()
+
+    def _sync_progress(self, fraction: float, message: str) -> None:
+        if fraction < 0:
+            self.progress.setRange(0, 0)  # busy indicator: the service cannot tell how far
+        else:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(round(max(0.0, min(1.0, fraction)) * 1000))
+        self.status.setText(message)
+        if time.monotonic() - self._last_refresh > 1.5:  # orders counts and the running row
+            self.refresh()
+        self.syncProgress.emit(fraction, message)
+
+    def cancel_sync(self) -> None:
+        if self._sync_token is None:
+            return
+        self._sync_token.cancel()
+        self.cancel_button.setEnabled(False)
+        self.status.setText("Cancelling… the page being saved is finished first, so nothing is "
+                            "half-stored.")
+
+    def _sync_ended(self) -> None:
+        self._sync_token = None
+        self.progress.setVisible(False)
+        self.cancel_button.setVisible(False)
+        self._update_buttons()
+
+    def _sync_done(self, outcome: SyncOutcome) -> None:
+        self._sync_ended()
+        self.last_outcome = outcome
+        self.refresh()
+        self.status.setText(outcome.summary_line())
+        if details := _outcome_html(outcome):
+            self.show_notice(details)
+        if outcome.may_have_changed_orders:
+            self.ordersChanged.emit()
+        self.syncFinished.emit(outcome)
+
+    def _sync_failed(self, error: BaseException) -> None:
+        self._sync_ended()
+        self.refresh()
+        if isinstance(error, Cancelled):  # cancelled before it started
+            outcome = SyncOutcome(cancelled=True)
+            self.status.setText("Sync cancelled before it started.")
+            self.syncFinished.emit(outcome)
+            return
+        problem = as_fulfill_error(error)
+        self.status.setText("Sync failed.")
+        self.show_notice(f"<b>The sync stopped.</b><br>{_error_html(problem)}")
+        self.ordersChanged.emit()
+        self.syncFinished.emit(SyncOutcome(delivery_error=problem))
+
+    # --- automatic sync ----------------------------------------------------------------
+    def _restore_interval(self) -> None:
+        try:
+            minutes = int(self.settings.value(INTERVAL_KEY, 0) or 0)
+        except (TypeError, ValueError):
+            minutes = 0
+        index = self.interval.findData(minutes)
+        self.interval.blockSignals(True)
+        self.interval.setCurrentIndex(max(index, 0))
+        self.interval.blockSignals(False)
+        self._apply_interval(self.interval.currentData())
+
+    def _interval_changed(self) -> None:
+        minutes = self.interval.currentData()
+        self.settings.setValue(INTERVAL_KEY, minutes)
+        self.settings.sync()
+        self._apply_interval(minutes)
+
+    def _apply_interval(self, minutes: int) -> None:
+        if minutes:
+            self.auto_timer.start(minutes * 60_000)
+        else:
+            self.auto_timer.stop()
+        self._show_next_sync()
+
+    def _show_next_sync(self) -> None:
+        if self.auto_timer.isActive():
+            due = datetime.now().astimezone().timestamp() + self.auto_timer.remainingTime() / 1000
+            self.next_sync_label.setText(f"next at {datetime.fromtimestamp(due):%H:%M}")
+        else:
+            self.next_sync_label.setText("")
+
+    # --- window ------------------------------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if not self.notice.isHidden():
+            self._fit_notice()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh()
+        self.accounts.setFocus()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing hides the window; a running sync and the automatic sync carry on."""
+        self.settings.setValue("channels/geometry", self.saveGeometry())
+        if self.dialog is not None and self.dialog.isVisible():
+            self.dialog.reject()
+        super().closeEvent(event)
+
+
+def _error_html(problem: FulfillError) -> str:
+    advice = problem.advice or GENERIC_ADVICE
+    return (f"<span style='color:{BAD_COLOUR}'>{escape(problem.message)}</span><br>"
+            f"What to do: {escape(advice)}")
+
+
+def _outcome_html(outcome: SyncOutcome) -> str:
+    """What the one-line summary cannot say: failures with advice, problems, write-backs."""
+    parts = []
+    if outcome.cancelled:
+        parts.append("Orders read before you cancelled are saved; the next sync continues where "
+                     "this one stopped.")
+    for result in outcome.failures:
+        problem = as_fulfill_error(result.error, result.account)
+        parts.append(f"<b>{escape(result.account.display_name)}</b>: {_error_html(problem)}")
+    if outcome.problems:
+        parts.append(f"{plural(outcome.problems, 'order')} could not be read and are listed in the "
+                     "Problems column (hover for details); the rest imported. They are read again "
+                     "on the next sync — if one keeps failing, send the sync log to support.")
+    if outcome.unsupported:
+        platforms = sorted({a.platform.label for a in outcome.unsupported})
+        parts.append(f"<span style='color:{MUTED_COLOUR}'>Not synced: fulfill cannot connect to "
+                     f"{escape(', '.join(platforms))} yet. Those orders stay in the store.</span>")
+    delivery = outcome.delivery
+    if delivery and (delivery.delivered or delivery.retrying or delivery.failed):
+        sent = [f"{plural(delivery.delivered, 'tracking number')} sent to the platforms"]
+        if delivery.retrying:
+            sent.append(f"{delivery.retrying:,} will be retried automatically (the platform could "
+                        "not be reached)")
+        if delivery.failed:
+            sent.append(f"<span style='color:{BAD_COLOUR}'>{delivery.failed:,} refused by the "
+                        "platform — check those orders on the platform's website and add the "
+                        "tracking number there</span>")
+        parts.append("; ".join(sent) + ".")
+    if outcome.delivery_error:
+        parts.append("<b>Tracking numbers were not sent.</b> "
+                     + _error_html(outcome.delivery_error))
+    return "<br>".join(parts)
