@@ -1,0 +1,1 @@
+"""Etsy Open API v3."""
