@@ -1,0 +1,1 @@
+"""Shopify: orders through the GraphQL Admin API, tracking through REST fulfillment orders."""
