@@ -12,8 +12,9 @@ import zlib
 from datetime import UTC, datetime
 from itertools import count
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
+from fulfill.channels.oauth import pkce_challenge
 from fulfill.domain import Money, Order, OrderStatus, Platform, currency_digits
 from fulfill.sandboxes.seed import sample_orders
 from fulfill.sandboxes.server import Sandbox, SandboxReply, SandboxRequest
@@ -128,6 +129,7 @@ class EtsySandbox(Sandbox):
         self.tracking_posts: list[dict[str, Any]] = []  # every write-back, in order
         self.access_tokens: dict[str, float | None] = {ACCESS_TOKEN: None}  # -> expiry (epoch)
         self.refresh_tokens: set[str] = {REFRESH_TOKEN}
+        self.auth_codes: dict[str, tuple[str, str]] = {}  # code -> (challenge, redirect_uri)
         self.refreshes = 0
         self.daily_limit, self.used_today = PER_DAY, 0
         self._throttle_next = 0
@@ -189,6 +191,8 @@ class EtsySandbox(Sandbox):
         return reply
 
     def _route(self, request: SandboxRequest) -> SandboxReply:
+        if request.path == "/oauth/connect" and request.method == "GET":
+            return self._consent(request)
         if request.path == "/v3/public/oauth/token" and request.method == "POST":
             return self._token(request)
         refused = self._check_key(request) or self._check_token(request)
@@ -227,8 +231,31 @@ class EtsySandbox(Sandbox):
             return _error(401, "invalid_token", "access token is expired")
         return None
 
+    def _consent(self, request: SandboxRequest) -> SandboxReply:
+        """Etsy's consent page, with the seller pressing Allow at once: redirect with a code."""
+        if request.arg("client_id") != KEYSTRING or request.arg("code_challenge_method") != "S256":
+            return _error(400, "invalid_request", "client_id or code_challenge_method is wrong")
+        code = token_source.token_urlsafe(16)
+        self.auth_codes[code] = (request.arg("code_challenge") or "", request.arg("redirect_uri") or "")
+        query = urlencode({"code": code, "state": request.arg("state") or ""})
+        return SandboxReply(302, b"", {"Location": f"{request.arg('redirect_uri')}?{query}"})
+
+    def _issue_tokens(self) -> SandboxReply:
+        access, refresh = (f"{USER_ID}.{token_source.token_urlsafe(40)}" for _ in range(2))
+        self.access_tokens[access] = time.time() + 3600
+        self.refresh_tokens.add(refresh)
+        return SandboxReply(200, {"access_token": access, "token_type": "Bearer",
+                                  "expires_in": 3600, "refresh_token": refresh})
+
     def _token(self, request: SandboxRequest) -> SandboxReply:
         form = {k: v[0] for k, v in parse_qs(request.body.decode()).items()}
+        if form.get("grant_type") == "authorization_code":
+            challenge, redirect_uri = self.auth_codes.pop(form.get("code", ""), ("", ""))
+            if not challenge or form.get("redirect_uri") != redirect_uri:
+                return _error(400, "invalid_grant", "code is invalid or already used")
+            if pkce_challenge(form.get("code_verifier", "")) != challenge:
+                return _error(400, "invalid_grant", "code_verifier does not match the challenge")
+            return self._issue_tokens()
         if form.get("grant_type") != "refresh_token":
             return _error(400, "unsupported_grant_type", "grant_type must be refresh_token")
         if form.get("client_id") != KEYSTRING:

@@ -7,11 +7,8 @@ stops working), so the new pair is handed to the service to save at once.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import math
-import secrets as token_source
 import time
 from collections.abc import Iterator
 from decimal import Decimal
@@ -22,6 +19,7 @@ from fulfill.channels.base import (
     Connector, CredentialField, Page, ShipmentNotice, SyncWindow, map_payloads,
 )
 from fulfill.channels.etsy.mapper import map_order
+from fulfill.channels.oauth import pkce_challenge, pkce_pair  # noqa: F401 (re-exported)
 from fulfill.channels.http import ChannelHttp, Reply
 from fulfill.channels.ratelimit import TokenBucket
 from fulfill.domain import ChannelAccount, Platform
@@ -51,25 +49,31 @@ def carrier_name(carrier: str) -> str:
 
 
 # --- OAuth2 + PKCE helpers for the Channels screen's "Connect with Etsy" flow ------------
-def pkce_challenge(verifier: str) -> str:
-    """RFC 7636 S256: base64url(sha256(verifier)) without padding."""
-    digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
-
-
-def pkce_pair() -> tuple[str, str]:
-    """A fresh (code_verifier, code_challenge) pair; the verifier is 64 URL-safe characters."""
-    verifier = token_source.token_urlsafe(48)
-    return verifier, pkce_challenge(verifier)
-
-
 def authorize_url(client_id: str, redirect_uri: str, state: str, challenge: str,
-                  scopes: tuple[str, ...] | list[str] = SCOPES) -> str:
+                  scopes: tuple[str, ...] | list[str] = SCOPES, *,
+                  base: str = AUTHORIZE_URL) -> str:
     """Where to send the seller to grant access (Etsy's authorization-code + PKCE flow)."""
     query = {"response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri,
              "scope": " ".join(scopes), "state": state, "code_challenge": challenge,
              "code_challenge_method": "S256"}
-    return f"{AUTHORIZE_URL}?{urlencode(query, quote_via=quote)}"
+    return f"{base}?{urlencode(query, quote_via=quote)}"
+
+
+def exchange_code(api_base: str, client_id: str, redirect_uri: str, code: str,
+                  verifier: str) -> dict[str, str]:
+    """Trade the code from the redirect for tokens: the secrets the connector then uses."""
+    http = ChannelHttp(api_base, "Etsy")
+    try:
+        reply = http.request("POST", TOKEN_PATH, data={
+            "grant_type": "authorization_code", "client_id": client_id,
+            "redirect_uri": redirect_uri, "code": code, "code_verifier": verifier})
+    except ChannelRejected as error:
+        raise ChannelAuthError(f"Etsy did not accept the sign-in ({error.message}).", RECONNECT) from error
+    finally:
+        http.close()
+    body = reply.json()
+    return {"access_token": body["access_token"], "refresh_token": body["refresh_token"],
+            "expires_at": str(int(time.time()) + int(body.get("expires_in") or 3600))}
 
 
 def _header_int(reply: Reply, name: str) -> int | None:
