@@ -1,0 +1,1 @@
+"""eBay Sell Fulfillment API v1."""
