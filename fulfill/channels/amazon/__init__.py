@@ -1,0 +1,1 @@
+"""Amazon Selling Partner API: Orders v0, LWA auth, restricted data tokens, ship confirmation."""
