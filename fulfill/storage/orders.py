@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlite_utils import Database
@@ -117,6 +117,17 @@ def _order_values(order: Order) -> tuple[list[Any], list[tuple]]:
     return [*values, raw, digest.hexdigest()], lines
 
 
+def _has_blanks(order: Order) -> bool:
+    typed = order.ship_to.typed
+    return not (typed.name and typed.line1 and order.ship_to.phone and order.buyer_email
+                and order.buyer_name)
+
+
+def _fill_blanks(new: AddressText, old: AddressText) -> AddressText:
+    return AddressText(**{f: getattr(new, f) or getattr(old, f) for f in
+                          ("name", "line1", "line2", "city", "region", "company")})
+
+
 def _search_document(order: Order) -> tuple[str, str, str, str]:
     address = order.ship_to
     forms = [address.typed] + ([address.latin] if address.latin else [])
@@ -180,6 +191,11 @@ class OrderRepository:
         if existing and existing[2] == values[-1]:
             result.unchanged += 1
             return existing[0]
+        if existing and _has_blanks(order) and self._keep_known_buyer_data(order, existing[0]):
+            values, lines = _order_values(order)
+            if existing[2] == values[-1]:
+                result.unchanged += 1
+                return existing[0]
         if existing:
             order_id, old_status = existing[0], existing[1]
             conn.execute(_UPDATE_ORDER, (*values, now, order_id))
@@ -198,6 +214,24 @@ class OrderRepository:
         batch.lines.extend((order_id, *line) for line in lines)
         batch.search.append((order_id, *_search_document(order)))
         return order_id
+
+    def _keep_known_buyer_data(self, order: Order, order_id: int) -> bool:
+        """Platforms stop sending names and addresses of old orders (eBay after 90 days, email
+        after 14): a later change must not blank what we stored. True if anything was kept."""
+        row = self.db.conn.execute(
+            "SELECT address, buyer_name, buyer_email FROM orders WHERE id = ?", (order_id,)).fetchone()
+        stored = _address_from_json(row[0])
+        typed = _fill_blanks(order.ship_to.typed, stored.typed)
+        latin = order.ship_to.latin or stored.latin
+        address = replace(order.ship_to, typed=typed, latin=latin,
+                          postal_code=order.ship_to.postal_code or stored.postal_code,
+                          phone=order.ship_to.phone or stored.phone,
+                          email=order.ship_to.email or stored.email)
+        buyer_name, buyer_email = order.buyer_name or row[1], order.buyer_email or row[2]
+        if (address, buyer_name, buyer_email) == (order.ship_to, order.buyer_name, order.buyer_email):
+            return False
+        order.ship_to, order.buyer_name, order.buyer_email = address, buyer_name, buyer_email
+        return True
 
     def set_status(self, order_id: int, status: OrderStatus, *, actor: str, note: str = "") -> None:
         with self.db.atomic():

@@ -137,3 +137,29 @@ def test_store_reopens_with_data(store_path):
         first.orders.save([order(acc.id)])
     with Store.open(store_path) as second:
         assert second.orders.count() == 1
+
+
+def test_a_platform_hiding_old_buyer_data_does_not_blank_what_was_stored(store):
+    """eBay stops returning name, street and phone after 90 days; a later change keeps them."""
+    from dataclasses import replace
+
+    from fulfill.domain import AddressText
+
+    acc = store.accounts.add(account())
+    original = order(acc.id, "#1", address=chinese_address())
+    original.buyer_email = "wang@example.com"
+    (order_id,) = store.orders.save([original]).ids
+    def hidden():
+        later = order(acc.id, "#1", status=OrderStatus.DELIVERED, address=replace(
+            chinese_address(), typed=AddressText(name="", line1="", city="北京市"), latin=None,
+            phone=""))
+        later.buyer_name = ""
+        return later
+
+    assert store.orders.save([hidden()]).changed == 1
+    kept = store.orders.get(order_id)
+    assert kept.status is OrderStatus.DELIVERED
+    assert kept.ship_to.typed.name == "王芳" and kept.ship_to.typed.line1 == "朝阳区建国路88号"
+    assert kept.ship_to.latin.name == "Wang Fang" and kept.ship_to.phone == "+86 138 0013 8000"
+    assert kept.buyer_name == "王芳" and kept.buyer_email == "wang@example.com"
+    assert store.orders.save([hidden()]).unchanged == 1  # the next identical sync writes nothing
