@@ -15,6 +15,8 @@ _LATIN_EXTRAS = frozenset("ºª")
 
 def is_latin(text: str) -> bool:
     """True when every letter is Latin script (accents allowed): "Zoë Müller" yes, "王芳" no."""
+    if text.isascii():
+        return True
     for char in text:
         if (char.isalpha() and char not in _LATIN_EXTRAS
                 and not unicodedata.name(char, "").startswith("LATIN")):
