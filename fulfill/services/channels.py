@@ -1,4 +1,4 @@
-"""Channel accounts as the seller manages them: add, connect, test, remove, sync, write back.
+"""Channel accounts as the seller manages them: add, edit, connect, test, remove, sync, write back.
 
 Secrets go to the OS keychain; the store keeps only the account's name and settings. A
 sandbox account ({"sandbox": true}) talks to a local stand-in of the platform started on
@@ -7,19 +7,27 @@ demand inside this process, so a newcomer can watch a real sync without any cred
 
 from __future__ import annotations
 
+import json
+import logging
 import threading
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from fulfill.channels import credentials
-from fulfill.channels.base import Connector
+from fulfill.channels.base import Connector, CredentialField
 from fulfill.channels.registry import KINDS
 from fulfill.domain import ChannelAccount, Platform
 from fulfill.errors import FulfillError
 from fulfill.services.outbox import DeliveryReport, deliver_due
-from fulfill.services.progress import CancelToken, Progress, no_progress
+from fulfill.services.progress import CancelToken, Cancelled, Progress, no_progress
 from fulfill.services.sync import SyncReport, sync_account
 from fulfill.storage import Store
+from fulfill.storage.sync_state import SyncRepository
+
+log = logging.getLogger(__name__)
+
+GENERIC_ADVICE = "Try again; if it keeps happening, send the sync log to support."
 
 _sandboxes: dict[Platform, object] = {}
 _sandbox_lock = threading.Lock()
@@ -27,6 +35,38 @@ _sandbox_lock = threading.Lock()
 
 def supported_platforms() -> list[Platform]:
     return list(KINDS)
+
+
+@lru_cache(maxsize=None)
+def connector_class(platform: Platform) -> type | None:
+    """The platform's connector class, or None when this build cannot connect to it yet."""
+    if platform not in KINDS:
+        return None
+    try:
+        return KINDS[platform].connector_class()
+    except (ImportError, AttributeError):
+        return None
+
+
+@lru_cache(maxsize=None)
+def sandbox_available(platform: Platform) -> bool:
+    if connector_class(platform) is None:
+        return False
+    try:
+        KINDS[platform].sandbox_class()
+    except (ImportError, AttributeError):
+        return False
+    return True
+
+
+def credential_fields(platform: Platform) -> tuple[CredentialField, ...]:
+    """What the seller types to connect an account of this platform (empty when unsupported)."""
+    made = connector_class(platform)
+    return tuple(made.credential_fields) if made else ()
+
+
+def is_sandbox(account: ChannelAccount) -> bool:
+    return account.settings.get("sandbox") == "true"
 
 
 def running_sandbox(platform: Platform):
@@ -64,6 +104,29 @@ def add_sandbox_account(store: Store, platform: Platform) -> ChannelAccount:
     return add_account(store, platform, f"{platform.label} (sandbox)", {"sandbox": "true"}, {})
 
 
+def update_account(store: Store, account: ChannelAccount, name: str, settings: dict[str, str],
+                   secrets: dict[str, str]) -> ChannelAccount:
+    """Rename an account, change its settings, replace the secrets that were typed again."""
+    name = name.strip()
+    if not name:
+        raise FulfillError("The account needs a name.",
+                           "Type a name you will recognise, e.g. the shop's.")
+    with store.errors():
+        clash = store.db.execute(
+            "SELECT 1 FROM channel_accounts WHERE platform = ? AND name = ? AND id != ?",
+            [account.platform.value, name, account.id]).fetchone()
+    if clash:
+        raise FulfillError(f"Another {account.platform.label} account is already called “{name}”.",
+                           "Choose a different name.")
+    merged = {**account.settings, **settings}
+    with store.errors(), store.db.atomic():
+        store.db.execute("UPDATE channel_accounts SET name = ?, settings = ? WHERE id = ?",
+                         [name, json.dumps(merged), account.id])
+    if secrets:
+        credentials.save_secrets(account.id, {**credentials.load_secrets(account.id), **secrets})
+    return ChannelAccount(account.platform, name, merged, account.id)
+
+
 def remove_account(store: Store, account: ChannelAccount) -> None:
     """Forget an account's credentials and sync state. Its orders stay in the store."""
     credentials.delete_secrets(account.id)
@@ -76,7 +139,7 @@ def remove_account(store: Store, account: ChannelAccount) -> None:
 def connector(account: ChannelAccount) -> Connector:
     """The account's connector with its secrets; rotated tokens are saved back to the keychain."""
     kind = KINDS[account.platform]
-    if account.settings.get("sandbox") == "true":
+    if is_sandbox(account):
         sandbox = running_sandbox(account.platform)
         module = kind.sandbox_module()
         live = ChannelAccount(account.platform, account.name,
@@ -96,11 +159,29 @@ def check_connection(account: ChannelAccount) -> str:
         made.close()
 
 
+def as_fulfill_error(error: BaseException, account: ChannelAccount | None = None) -> FulfillError:
+    """Any failure as a message with advice: what happened and what to do next."""
+    if isinstance(error, FulfillError):
+        if error.advice:
+            return error
+        return FulfillError(error.message, GENERIC_ADVICE)
+    if isinstance(error, ImportError) and account is not None:
+        return FulfillError(f"fulfill cannot connect to {account.platform.label} yet.",
+                            "Its orders stay in the store; remove the account or wait for an "
+                            "update.")
+    if isinstance(error, KeyError):
+        return FulfillError(f"A setting or credential is missing ({error.args[0]}).",
+                            "Select it, press Edit… and fill in every field, then Test connection.")
+    return FulfillError(f"Something unexpected went wrong ({type(error).__name__}: {error}).",
+                        GENERIC_ADVICE)
+
+
 @dataclass
 class AccountSyncResult:
     account: ChannelAccount
     report: SyncReport | None
-    error: FulfillError | None
+    error: FulfillError | None  # always with advice
+    cancelled: bool = False  # the user cancelled while this account was syncing
 
 
 def active_accounts(store: Store) -> list[ChannelAccount]:
@@ -112,24 +193,54 @@ def active_accounts(store: Store) -> list[ChannelAccount]:
 def sync_accounts(store: Store, accounts: list[ChannelAccount], *, progress: Progress = no_progress,
                   cancel: CancelToken | None = None, now: datetime | None = None
                   ) -> list[AccountSyncResult]:
-    """Sync each account in turn; one account failing does not stop the others."""
+    """Sync each account in turn; one account failing does not stop the others.
+
+    Any failure (a missing credential, a platform out of reach, a bug) becomes that account's
+    error, with advice. A cancel stops before the next account; cancelled in the middle of one,
+    that account's result says so and the results before it are kept."""
     results = []
     for n, account in enumerate(accounts):
+        if cancel and cancel.cancelled:
+            break
+
         def scaled(fraction: float, message: str, n: int = n) -> None:
             overall = (n + max(fraction, 0.0)) / len(accounts) if fraction >= 0 else -1.0
             progress(overall, message)
 
-        made = connector(account)
+        made = None
         try:
+            made = connector(account)
             report = sync_account(store, made, progress=scaled, cancel=cancel, now=now)
             results.append(AccountSyncResult(account, report, None))
-        except FulfillError as error:
-            results.append(AccountSyncResult(account, None, error))
-        finally:
-            made.close()
-        if cancel and cancel.cancelled:
+        except Cancelled:
+            results.append(AccountSyncResult(account, None, None, cancelled=True))
             break
+        except Exception as error:
+            results.append(AccountSyncResult(account, None, as_fulfill_error(error, account)))
+            if made is None:  # the connector could not be made: the sync never started
+                _log_failed_start(store, account, error, results[-1].error)
+            elif not isinstance(error, FulfillError):
+                log.exception("Sync of %s failed", account.display_name)
+        finally:
+            if made is not None:
+                made.close()
     return results
+
+
+def _log_failed_start(store: Store, account: ChannelAccount, error: BaseException,
+                      problem: FulfillError) -> None:
+    """A run that failed before it could start still belongs in the sync log."""
+    if isinstance(error, (KeyError, ImportError)):
+        log.warning("Sync of %s could not start: %r", account.display_name, error)
+    else:
+        log.error("Sync of %s failed before it started", account.display_name, exc_info=error)
+    try:
+        with store.errors():
+            repo = SyncRepository(store.db)
+            repo.finish_log(repo.start_log(account.id), fetched=0, created=0, changed=0, problems=0,
+                            outcome="failed", message=str(problem))
+    except FulfillError:
+        log.exception("Could not write the sync log")
 
 
 def deliver_write_backs(store: Store, *, now: datetime | None = None) -> DeliveryReport:

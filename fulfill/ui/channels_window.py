@@ -2,18 +2,16 @@
 
 Writes (add, edit, remove, sync, write-back) run on the shared StoreWorker; a connection test
 runs in a plain thread (it only waits on the network). The tables read through a short-lived
-UI-thread connection: a handful of small indexed queries per refresh.
+UI-thread connection: a handful of small indexed queries per refresh. The work itself is in
+fulfill.services.channels and .channel_sync; the add / edit dialog in account_dialog.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from functools import lru_cache
+from datetime import datetime
 from html import escape
 from pathlib import Path
 
@@ -22,26 +20,25 @@ from PySide6.QtGui import (
     QBrush, QCloseEvent, QColor, QKeySequence, QResizeEvent, QShortcut, QShowEvent,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QFrame, QHBoxLayout,
-    QHeaderView, QLabel, QLineEdit, QMessageBox, QProgressBar, QPushButton, QSplitter,
-    QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QProgressBar,
+    QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget,
 )
 
-from fulfill.channels import credentials
-from fulfill.channels.base import CredentialField
-from fulfill.channels.registry import KINDS
-from fulfill.domain import ChannelAccount, Platform
+from fulfill.domain import ChannelAccount
 from fulfill.errors import FulfillError
+from fulfill.services.channel_sync import SyncOutcome, plural, sync_all
 from fulfill.services.channels import (
-    AccountSyncResult, active_accounts, add_account, add_sandbox_account, check_connection,
-    deliver_write_backs, remove_account, supported_platforms, sync_accounts,
+    GENERIC_ADVICE, add_account, add_sandbox_account, as_fulfill_error, check_connection,
+    connector_class, remove_account, update_account,
 )
-from fulfill.services.outbox import DeliveryReport
-from fulfill.services.progress import CancelToken, Cancelled, Progress
-from fulfill.storage import Store
+from fulfill.services.progress import CancelToken, Cancelled
+from fulfill.storage.account_queries import AccountRow, read_accounts
 from fulfill.storage.catalog import AccountRepository
 from fulfill.storage.database import connect, store_errors
 from fulfill.storage.sync_state import SyncLogEntry, SyncRepository
+from fulfill.ui.account_dialog import (
+    BAD_COLOUR, MUTED_COLOUR, OK_COLOUR, AccountDialog, ask_to_remove,
+)
 from fulfill.ui.store_worker import StoreWorker, run_in_thread
 
 log = logging.getLogger(__name__)
@@ -50,415 +47,20 @@ INTERVAL_KEY = "sync/interval_min"
 INTERVALS = ((0, "Off"), (5, "5 minutes"), (15, "15 minutes"), (30, "30 minutes"),
              (60, "60 minutes"))
 LOG_ROWS = 200
-GENERIC_ADVICE = "Try again; if it keeps happening, send the sync log to support."
-SANDBOX_NOTE = ("A sandbox account talks to a local stand-in of {platform} on this computer, "
-                "with sample orders — for trying things out. No credentials needed.")
-
-OK_COLOUR, BAD_COLOUR, MUTED_COLOUR = "#1e6b34", "#b3261e", "#5a6270"
 OUTCOME_LABELS = {"ok": "OK", "failed": "Failed", "cancelled": "Cancelled", "running": "Running"}
 OUTCOME_COLOURS = {"ok": OK_COLOUR, "failed": BAD_COLOUR, "cancelled": MUTED_COLOUR}
-
-
-# --- helpers that need no widgets ------------------------------------------------------------
-@lru_cache(maxsize=None)
-def connector_class(platform: Platform) -> type | None:
-    """The platform's connector class, or None when this build cannot connect to it yet."""
-    if platform not in KINDS:
-        return None
-    try:
-        return KINDS[platform].connector_class()
-    except (ImportError, AttributeError):
-        return None
-
-
-@lru_cache(maxsize=None)
-def sandbox_available(platform: Platform) -> bool:
-    if connector_class(platform) is None:
-        return False
-    try:
-        KINDS[platform].sandbox_class()
-    except (ImportError, AttributeError):
-        return False
-    return True
-
-
-def credential_fields(platform: Platform) -> tuple[CredentialField, ...]:
-    made = connector_class(platform)
-    return tuple(made.credential_fields) if made else ()
-
-
-def is_sandbox(account: ChannelAccount) -> bool:
-    return account.settings.get("sandbox") == "true"
-
-
-def as_fulfill_error(error: BaseException, account: ChannelAccount | None = None) -> FulfillError:
-    """Any failure as a message with advice: what happened and what to do next."""
-    if isinstance(error, FulfillError):
-        if error.advice:
-            return error
-        return FulfillError(error.message, GENERIC_ADVICE)
-    if isinstance(error, ImportError) and account is not None:
-        return FulfillError(f"fulfill cannot connect to {account.platform.label} yet.",
-                            "Its orders stay in the store; remove the account or wait for an "
-                            "update.")
-    if isinstance(error, KeyError):
-        return FulfillError(f"A setting or credential is missing ({error.args[0]}).",
-                            "Select it, press Edit… and fill in every field, then Test connection.")
-    return FulfillError(f"Something unexpected went wrong ({type(error).__name__}: {error}).",
-                        GENERIC_ADVICE)
 
 
 def local_time(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
-@dataclass
-class SyncOutcome:
-    """What one "Sync now" / "Sync all" did, for the summary and for whoever listens."""
-
-    results: list[AccountSyncResult] = field(default_factory=list)
-    unsupported: list[ChannelAccount] = field(default_factory=list)
-    cancelled_account: ChannelAccount | None = None
-    cancelled: bool = False
-    delivery: DeliveryReport | None = None
-    delivery_error: FulfillError | None = None
-    finished_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-
-    @property
-    def created(self) -> int:
-        return sum(r.report.created for r in self.results if r.report)
-
-    @property
-    def changed(self) -> int:
-        return sum(r.report.changed for r in self.results if r.report)
-
-    @property
-    def problems(self) -> int:
-        return sum(r.report.problems for r in self.results if r.report)
-
-    @property
-    def failures(self) -> list[AccountSyncResult]:
-        return [r for r in self.results if r.error is not None]
-
-    @property
-    def may_have_changed_orders(self) -> bool:
-        return bool(self.created or self.changed or self.problems or self.failures
-                    or self.cancelled)
-
-    def counts(self) -> str:
-        return f"{self.created:,} new, {self.changed:,} changed, {self.problems:,} with problems"
-
-    def summary_line(self) -> str:
-        """One line for a status bar:
-        "Sync finished at 14:03: 12 new, 3 changed, 1 with problems"."""
-        at = self.finished_at.astimezone().strftime("%H:%M")
-        if not self.results and not self.cancelled:
-            if self.unsupported:
-                return "Nothing to sync: fulfill cannot connect to these accounts' platforms yet."
-            return "Nothing to sync: add an account first."
-        head = f"Sync cancelled at {at}" if self.cancelled else f"Sync finished at {at}"
-        line = f"{head}: {self.counts()}"
-        if self.failures:
-            line += f" · {plural(len(self.failures), 'account')} failed"
-        return line + "."
-
-
-def sync_job(account_id: int | None) -> Callable[[Store, Progress, CancelToken], SyncOutcome]:
-    """The StoreWorker job behind "Sync now" (one account) and "Sync all" (account_id None).
-
-    Accounts sync one at a time; any failure of one (even one the service does not expect)
-    is kept with advice and the others still sync. Tracking write-backs follow."""
-
-    def job(store: Store, progress: Progress, cancel: CancelToken) -> SyncOutcome:
-        outcome = SyncOutcome()
-        accounts = [a for a in active_accounts(store) if account_id is None or a.id == account_id]
-        ready = []
-        for account in accounts:
-            (ready if connector_class(account.platform) else outcome.unsupported).append(account)
-        for n, account in enumerate(ready):
-            if cancel.cancelled:
-                outcome.cancelled = True
-                break
-
-            def scaled(fraction: float, message: str, n: int = n) -> None:
-                progress((n + fraction) / len(ready) if fraction >= 0 else -1.0, message)
-
-            try:
-                result = sync_accounts(store, [account], progress=scaled, cancel=cancel)[0]
-            except Cancelled:
-                outcome.cancelled, outcome.cancelled_account = True, account
-                break
-            except Exception as error:  # e.g. the connector could not be made: log it, go on
-                if isinstance(error, (KeyError, ImportError)):
-                    log.warning("Sync of %s could not start: %r", account.display_name, error)
-                else:
-                    log.exception("Sync of %s failed before it started", account.display_name)
-                result = AccountSyncResult(account, None, as_fulfill_error(error, account))
-                _log_failed_start(store, account, result.error)
-            if result.error is not None:
-                result.error = as_fulfill_error(result.error, account)
-            outcome.results.append(result)
-        if outcome.cancelled or cancel.cancelled:
-            outcome.cancelled = True
-        elif ready:
-            progress(-1.0, "Sending tracking numbers to the platforms…")
-            try:
-                outcome.delivery = deliver_write_backs(store)
-            except Exception as error:
-                log.exception("Write-back delivery failed")
-                outcome.delivery_error = as_fulfill_error(error)
-        outcome.finished_at = datetime.now(UTC)
-        return outcome
-
-    return job
-
-
-def _log_failed_start(store: Store, account: ChannelAccount, error: FulfillError) -> None:
-    """A run that failed before it could start still belongs in the sync log."""
-    try:
-        with store.errors():
-            repo = SyncRepository(store.db)
-            repo.finish_log(repo.start_log(account.id), fetched=0, created=0, changed=0, problems=0,
-                            outcome="failed", message=str(error))
-    except FulfillError:
-        log.exception("Could not write the sync log")
-
-
-def update_account(store: Store, account: ChannelAccount, name: str, settings: dict[str, str],
-                   secrets: dict[str, str]) -> ChannelAccount:
-    """Rename an account, change its settings, replace the secrets that were typed again."""
-    name = name.strip()
-    if not name:
-        raise FulfillError("The account needs a name.",
-                           "Type a name you will recognise, e.g. the shop's.")
-    with store.errors():
-        clash = store.db.execute(
-            "SELECT 1 FROM channel_accounts WHERE platform = ? AND name = ? AND id != ?",
-            [account.platform.value, name, account.id]).fetchone()
-    if clash:
-        raise FulfillError(f"Another {account.platform.label} account is already called “{name}”.",
-                           "Choose a different name.")
-    merged = {**account.settings, **settings}
-    with store.errors(), store.db.atomic():
-        store.db.execute("UPDATE channel_accounts SET name = ?, settings = ? WHERE id = ?",
-                         [name, json.dumps(merged), account.id])
-    if secrets:
-        credentials.save_secrets(account.id, {**credentials.load_secrets(account.id), **secrets})
-    return ChannelAccount(account.platform, name, merged, account.id)
-
-
-@dataclass
-class AccountRow:
-    account: ChannelAccount
-    last: SyncLogEntry | None
-    orders: int
-    problems: list[tuple[str, str]]
-    pending: int
-    failed_writes: int
-
-
-def read_accounts(db) -> list[AccountRow]:
-    """Active accounts with their latest run and counts: small indexed queries."""
-    sync = SyncRepository(db)
-    rows = []
-    for account in AccountRepository(db).all():
-        if account.settings.get("removed") == "true":
-            continue
-        last = sync.log(account.id, limit=1)
-        orders = db.execute("SELECT count(*) FROM orders WHERE account_id = ?",
-                            [account.id]).fetchone()[0]
-        writes = dict(db.execute(
-            "SELECT state, count(*) FROM outbox WHERE account_id = ? AND state != 'done'"
-            " GROUP BY state", [account.id]).fetchall())
-        rows.append(AccountRow(account, last[0] if last else None, orders,
-                               sync.problems(account.id), writes.get("pending", 0),
-                               writes.get("failed", 0)))
-    return rows
-
-
-# --- the add / edit dialog ---------------------------------------------------------------------
-class AccountDialog(QDialog):
-    """Add an account (platform, name, the platform's credential fields) or edit one."""
-
-    def __init__(self, parent: QWidget | None = None,
-                 account: ChannelAccount | None = None) -> None:
-        super().__init__(parent)
-        self.account = account
-        self.sandbox_requested = False
-        self.fields: dict[str, QLineEdit] = {}
-        self._field_specs: tuple[CredentialField, ...] = ()
-        self.setWindowTitle(f"Edit {account.display_name}" if account else "Add a shop account")
-        self.setMinimumWidth(520)
-
-        self.platform = QComboBox()
-        self.platform_label = QLabel()
-        self.name = QLineEdit(placeholderText="e.g. Seoul Glow — a name you will recognise")
-        self.form = QFormLayout()
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: {BAD_COLOUR}")
-        self.error.setVisible(False)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.addButton("Save" if account else "Add account",
-                                                QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok_button.setDefault(True)
-        self.buttons.accepted.connect(self._accept_if_complete)
-        self.buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        top = QFormLayout()
-        if account is None:
-            for platform in supported_platforms():
-                available = connector_class(platform) is not None
-                label = platform.label if available else f"{platform.label} — coming soon"
-                self.platform.addItem(label, platform.value)
-                if not available:
-                    self.platform.model().item(self.platform.count() - 1).setEnabled(False)
-            first = next((i for i in range(self.platform.count())
-                          if connector_class(Platform(self.platform.itemData(i)))), 0)
-            self.platform.setCurrentIndex(first)
-            self.top_label = QLabel("&Platform:")
-            self.top_label.setBuddy(self.platform)
-            top.addRow(self.top_label, self.platform)
-        else:
-            self.platform_label.setText(account.platform.label)
-            self.top_label = QLabel("Platform:")
-            top.addRow(self.top_label, self.platform_label)
-        layout.addLayout(top)
-
-        if account is None:
-            sandbox_box = QFrame()
-            sandbox_box.setFrameShape(QFrame.Shape.StyledPanel)
-            box = QHBoxLayout(sandbox_box)
-            self.sandbox_note = QLabel()
-            self.sandbox_note.setWordWrap(True)
-            self.sandbox_button = QPushButton("Add sa&ndbox account")
-            self.sandbox_button.setAutoDefault(False)
-            self.sandbox_button.clicked.connect(self._add_sandbox)
-            box.addWidget(self.sandbox_note, 1)
-            box.addWidget(self.sandbox_button)
-            layout.addWidget(sandbox_box)
-            layout.addWidget(QLabel("Or connect your real shop:"))
-
-        self.name_label = QLabel("&Name:")
-        self.name_label.setBuddy(self.name)
-        self.form.addRow(self.name_label, self.name)
-        layout.addLayout(self.form)
-        layout.addWidget(self.error)
-        layout.addStretch(1)
-        layout.addWidget(self.buttons)
-
-        if account is None:
-            self.platform.currentIndexChanged.connect(self._platform_changed)
-            self._platform_changed()
-        else:
-            self.name.setText(account.name)
-            self._build_fields(() if is_sandbox(account) else credential_fields(account.platform))
-            if is_sandbox(account):
-                note = QLabel(SANDBOX_NOTE.format(platform=account.platform.label))
-                note.setWordWrap(True)
-                self.form.addRow("", note)
-        (self.name if account else self.platform).setFocus()
-
-    def selected_platform(self) -> Platform:
-        return self.account.platform if self.account else Platform(self.platform.currentData())
-
-    def _platform_changed(self) -> None:
-        platform = self.selected_platform()
-        if sandbox_available(platform):
-            self.sandbox_note.setText(SANDBOX_NOTE.format(platform=platform.label))
-        else:
-            self.sandbox_note.setText(f"There is no sandbox for {platform.label} yet; try the "
-                                      "WooCommerce one to see how a sync works.")
-        self.sandbox_button.setEnabled(sandbox_available(platform))
-        self._build_fields(credential_fields(platform))
-        self.error.setVisible(False)
-
-    def _build_fields(self, specs: tuple[CredentialField, ...]) -> None:
-        while self.form.rowCount() > 1:
-            self.form.removeRow(1)
-        self.fields.clear()
-        self._field_specs = specs
-        for spec in specs:
-            edit = QLineEdit()
-            if spec.secret:
-                edit.setEchoMode(QLineEdit.EchoMode.Password)
-                if self.account is not None:
-                    edit.setPlaceholderText("Empty keeps what is saved; type to replace it")
-            elif self.account is not None:
-                edit.setText(str(self.account.settings.get(spec.key, "")))
-            example = bool(spec.help) and " " not in spec.help  # "https://shop.example.com"
-            if spec.help:
-                edit.setToolTip(spec.help)
-                if example and not edit.placeholderText():
-                    edit.setPlaceholderText(spec.help)
-            self.fields[spec.key] = edit
-            holder = QWidget()
-            column = QVBoxLayout(holder)
-            column.setContentsMargins(0, 0, 0, 0)
-            column.setSpacing(2)
-            column.addWidget(edit)
-            if spec.help and not example:
-                hint = QLabel(spec.help)
-                hint.setWordWrap(True)
-                hint.setStyleSheet(f"color: {MUTED_COLOUR}")
-                column.addWidget(hint)
-            label = QLabel(f"{spec.label}:")
-            label.setBuddy(edit)
-            self.form.addRow(label, holder)
-        # Two forms (the sandbox offer sits between them): one label column for both.
-        labels = [self.top_label, self.name_label] + [
-            self.form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
-            for row in range(1, self.form.rowCount())
-            if self.form.itemAt(row, QFormLayout.ItemRole.LabelRole) is not None]
-        width = max(label.sizeHint().width() for label in labels if label is not None)
-        for label in labels:
-            if label is not None:
-                label.setMinimumWidth(width)
-
-    def _add_sandbox(self) -> None:
-        self.sandbox_requested = True
-        self.accept()
-
-    def _complain(self, text: str, widget: QWidget) -> None:
-        self.error.setText(text)
-        self.error.setVisible(True)
-        widget.setFocus()
-
-    def _accept_if_complete(self) -> None:
-        if not self.name.text().strip():
-            self._complain("Type a name for the account, e.g. your shop's name.", self.name)
-            return
-        for spec in self._field_specs:
-            edit = self.fields[spec.key]
-            editing_secret = self.account is not None and spec.secret
-            if not edit.text().strip() and not editing_secret:
-                hint = f" {spec.help}" if spec.help else ""
-                self._complain(f"Fill in “{spec.label}”.{hint}", edit)
-                return
-        self.accept()
-
-    def account_name(self) -> str:
-        return self.name.text().strip()
-
-    def settings(self) -> dict[str, str]:
-        return {s.key: self.fields[s.key].text().strip() for s in self._field_specs if not s.secret}
-
-    def secrets(self) -> dict[str, str]:
-        """Secret fields that were typed (in edit mode an empty one means "keep")."""
-        return {s.key: self.fields[s.key].text().strip() for s in self._field_specs
-                if s.secret and self.fields[s.key].text().strip()}
-
-
 # --- the window --------------------------------------------------------------------------------
 class _Table(QTableWidget):
-    def __init__(self, headers: list[str], parent: QWidget | None = None) -> None:
-        super().__init__(0, len(headers), parent)
+    """Read-only rows, one selected at a time; `stretch` takes the width the others leave."""
+
+    def __init__(self, headers: list[str], widths: tuple[int, ...], stretch: int) -> None:
+        super().__init__(0, len(headers))
         self.setHorizontalHeaderLabels(headers)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -467,7 +69,12 @@ class _Table(QTableWidget):
         self.setWordWrap(False)
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.horizontalHeader().setHighlightSections(False)
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        for column, width in enumerate(widths):
+            self.setColumnWidth(column, width)
 
 
 def _item(text: object, *, number: bool = False, colour: str | None = None,
@@ -529,12 +136,7 @@ class ChannelsWindow(QWidget):
         return button
 
     def _build(self) -> None:
-        self.accounts = _Table(self.ACCOUNT_COLUMNS)
-        header = self.accounts.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in enumerate((120, 220, 130, 110, 80, 80, 130)):
-            self.accounts.setColumnWidth(column, width)
+        self.accounts = _Table(self.ACCOUNT_COLUMNS, (120, 220, 130, 110, 80, 80, 130), stretch=1)
         self.accounts.itemSelectionChanged.connect(self._update_buttons)
         self.accounts.doubleClicked.connect(lambda _index: self.edit_account())
 
@@ -596,21 +198,14 @@ class ChannelsWindow(QWidget):
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
-        title = QLabel("<b>Shop accounts</b>")
-        top_layout.addWidget(title)
+        top_layout.addWidget(QLabel("<b>Shop accounts</b>"))
         top_layout.addWidget(self.accounts, 1)
         top_layout.addLayout(buttons)
         top_layout.addLayout(auto)
         top_layout.addLayout(status_row)
         top_layout.addWidget(self.notice)
 
-        self.log_table = _Table(self.LOG_COLUMNS)
-        self.log_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        log_header = self.log_table.horizontalHeader()
-        log_header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        log_header.setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
-        for column, width in enumerate((125, 260, 62, 50, 62, 70, 80)):
-            self.log_table.setColumnWidth(column, width)
+        self.log_table = _Table(self.LOG_COLUMNS, (125, 260, 62, 50, 62, 70, 80), stretch=7)
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
@@ -869,26 +464,9 @@ class ChannelsWindow(QWidget):
             return
         row = self._row_of(account)
         orders = row.orders if row else 0
-        box = QMessageBox(QMessageBox.Icon.Question, "Remove account",
-                          f"Remove {account.display_name}?", parent=self)
-        box.setInformativeText(
-            f"Its {plural(orders, 'order')} stay in the store and on the desk, with their "
-            "history. fulfill stops syncing the account and deletes its credentials from the "
-            "system keychain. You can add it again later.")
-        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(keep)
-        box.setEscapeButton(keep)
-        self.confirm_box = box
-
-        def answered(_result: int) -> None:
-            if box.clickedButton() is remove:
-                self._submit(lambda store: remove_account(store, account),
-                             lambda _none: self._removed(account, orders), "Removing the account")
-
-        box.finished.connect(answered)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        self.confirm_box = ask_to_remove(self, account, orders, lambda: self._submit(
+            lambda store: remove_account(store, account),
+            lambda _none: self._removed(account, orders), "Removing the account"))
 
     def _removed(self, account: ChannelAccount, orders: int) -> None:
         self.refresh()
@@ -951,8 +529,9 @@ class ChannelsWindow(QWidget):
         self.cancel_button.setVisible(True)
         self.cancel_button.setEnabled(True)
         self.notice.setVisible(False)
-        self._sync_token = self.worker.submit(sync_job(account_id), self._sync_done,
-                                              self._sync_failed, self._sync_progress, owner=self)
+        self._sync_token = self.worker.submit(
+            lambda store, progress, cancel: sync_all(store, account_id, progress, cancel),
+            self._sync_done, self._sync_failed, self._sync_progress, owner=self)
         self._update_buttons()
         self.syncStarted.emit()
 

@@ -1,0 +1,109 @@
+""""Sync now" and "Sync all" as one job: sync the accounts, then send tracking write-backs.
+
+Plain function, plain callbacks: the UI runs `sync_all` on its store worker and shows the
+`SyncOutcome`; nothing here knows about Qt.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from fulfill.domain import ChannelAccount
+from fulfill.errors import FulfillError
+from fulfill.services.channels import (
+    AccountSyncResult, active_accounts, as_fulfill_error, connector_class, deliver_write_backs,
+    sync_accounts,
+)
+from fulfill.services.outbox import DeliveryReport
+from fulfill.services.progress import CancelToken, Progress, no_progress
+from fulfill.storage import Store
+
+__all__ = ["SyncOutcome", "as_fulfill_error", "plural", "sync_all"]
+
+log = logging.getLogger(__name__)
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+@dataclass
+class SyncOutcome:
+    """What one "Sync now" / "Sync all" did, for the summary and for whoever listens."""
+
+    results: list[AccountSyncResult] = field(default_factory=list)
+    unsupported: list[ChannelAccount] = field(default_factory=list)
+    cancelled_account: ChannelAccount | None = None
+    cancelled: bool = False
+    delivery: DeliveryReport | None = None
+    delivery_error: FulfillError | None = None
+    finished_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def created(self) -> int:
+        return sum(r.report.created for r in self.results if r.report)
+
+    @property
+    def changed(self) -> int:
+        return sum(r.report.changed for r in self.results if r.report)
+
+    @property
+    def problems(self) -> int:
+        return sum(r.report.problems for r in self.results if r.report)
+
+    @property
+    def failures(self) -> list[AccountSyncResult]:
+        return [r for r in self.results if r.error is not None]
+
+    @property
+    def may_have_changed_orders(self) -> bool:
+        return bool(self.created or self.changed or self.problems or self.failures
+                    or self.cancelled)
+
+    def counts(self) -> str:
+        return f"{self.created:,} new, {self.changed:,} changed, {self.problems:,} with problems"
+
+    def summary_line(self) -> str:
+        """One line for a status bar:
+        "Sync finished at 14:03: 12 new, 3 changed, 1 with problems"."""
+        at = self.finished_at.astimezone().strftime("%H:%M")
+        if not self.results and not self.cancelled:
+            if self.unsupported:
+                return "Nothing to sync: fulfill cannot connect to these accounts' platforms yet."
+            return "Nothing to sync: add an account first."
+        head = f"Sync cancelled at {at}" if self.cancelled else f"Sync finished at {at}"
+        line = f"{head}: {self.counts()}"
+        if self.failures:
+            line += f" · {plural(len(self.failures), 'account')} failed"
+        return line + "."
+
+
+def sync_all(store: Store, account_id: int | None = None, progress: Progress = no_progress,
+             cancel: CancelToken | None = None) -> SyncOutcome:
+    """Sync one account (account_id) or every active one (None), then deliver write-backs.
+
+    Accounts sync one at a time; a failure of one is kept with advice and the others still
+    sync. Accounts this build cannot connect to are listed, not synced. After a cancel the
+    accounts already synced keep their results and no write-backs are sent."""
+    cancel = cancel or CancelToken()
+    outcome = SyncOutcome()
+    ready = []
+    for account in active_accounts(store):
+        if account_id is None or account.id == account_id:
+            (ready if connector_class(account.platform) else outcome.unsupported).append(account)
+    results = sync_accounts(store, ready, progress=progress, cancel=cancel)
+    outcome.results = [r for r in results if not r.cancelled]
+    outcome.cancelled_account = next((r.account for r in results if r.cancelled), None)
+    if cancel.cancelled or outcome.cancelled_account is not None:
+        outcome.cancelled = True
+    elif ready:
+        progress(-1.0, "Sending tracking numbers to the platforms…")
+        try:
+            outcome.delivery = deliver_write_backs(store)
+        except Exception as error:
+            log.exception("Write-back delivery failed")
+            outcome.delivery_error = as_fulfill_error(error)
+    outcome.finished_at = datetime.now(UTC)
+    return outcome
