@@ -15,7 +15,10 @@ from fulfill.domain import ChannelAccount, Platform
 from fulfill.services.channels import (
     connector_class, credential_fields, is_sandbox, sandbox_available, supported_platforms,
 )
+from fulfill.errors import FulfillError
+from fulfill.services.browser_sign_in import browser_sign_in, supports_browser_sign_in
 from fulfill.services.channel_sync import plural
+from fulfill.ui.store_worker import run_in_thread
 
 OK_COLOUR, BAD_COLOUR, MUTED_COLOUR = "#1e6b34", "#b3261e", "#5a6270"
 SANDBOX_NOTE = ("A sandbox account talks to a local stand-in of {platform} on this computer, "
@@ -152,6 +155,11 @@ class AccountDialog(QDialog):
             label = QLabel(f"{spec.label}:")
             label.setBuddy(edit)
             self.form.addRow(label, holder)
+        if supports_browser_sign_in(self.selected_platform()):
+            self.sign_in_button = QPushButton(f"Connect with {self.selected_platform().label} "
+                                              "in the browser…")
+            self.sign_in_button.clicked.connect(self._sign_in)
+            self.form.addRow("", self.sign_in_button)
         # Two forms (the sandbox offer sits between them): one label column for both.
         labels = [self.top_label, self.name_label] + [
             self.form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
@@ -161,6 +169,27 @@ class AccountDialog(QDialog):
         for label in labels:
             if label is not None:
                 label.setMinimumWidth(width)
+
+    def _sign_in(self) -> None:
+        """Sign in on the platform's page; the tokens it grants fill the fields."""
+        platform, settings, secrets = self.selected_platform(), self.settings(), self.secrets()
+        self.sign_in_button.setEnabled(False)
+        self.sign_in_button.setText("Waiting for you to allow access in the browser…")
+
+        def done(granted: dict[str, str]) -> None:
+            for key, value in granted.items():
+                if key in self.fields:
+                    self.fields[key].setText(value)
+            self.sign_in_button.setText("Connected — press Add account to save")
+
+        def failed(error: Exception) -> None:
+            self.sign_in_button.setEnabled(True)
+            self.sign_in_button.setText(f"Connect with {platform.label} in the browser…")
+            message = f"{error.message} {error.advice}" if isinstance(error, FulfillError) else str(error)
+            self._complain(message, self.sign_in_button)
+
+        run_in_thread(lambda: browser_sign_in(platform, settings, secrets), done, failed,
+                      owner=self, name="browser-sign-in")
 
     def _add_sandbox(self) -> None:
         self.sandbox_requested = True

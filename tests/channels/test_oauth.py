@@ -65,3 +65,42 @@ def test_forged_state_and_denied_access_and_timeout():
             receiver.wait_for_code("s", timeout=2)
     with LoopbackRedirect() as receiver, pytest.raises(ChannelAuthError, match="in time"):
         receiver.wait_for_code("s", timeout=0.1)
+
+
+def test_service_signs_in_through_the_browser_and_keeps_the_typed_secrets():
+    from fulfill.domain import Platform
+    from fulfill.services.browser_sign_in import browser_sign_in
+
+    with etsy.EtsySandbox(1) as sandbox:
+        opened = []
+
+        def browser(url):
+            opened.append(url)
+            _browser(url)
+
+        typed = {"api_key": etsy.KEYSTRING, "shared_secret": etsy.SHARED_SECRET}
+        secrets = browser_sign_in(Platform.ETSY, {"api_base": sandbox.url}, typed,
+                                  open_browser=browser, timeout=5)
+        assert opened[0].startswith(f"{sandbox.url}/oauth/connect?")
+        assert secrets["shared_secret"] == etsy.SHARED_SECRET
+        assert secrets["access_token"] in sandbox.access_tokens
+
+
+def test_account_dialog_connect_button_fills_the_tokens(qtbot, monkeypatch):
+    from fulfill.channels.etsy import client as etsy_client
+    from fulfill.services import browser_sign_in as sign_in
+    from fulfill.ui.account_dialog import AccountDialog
+
+    with etsy.EtsySandbox(1) as sandbox:
+        monkeypatch.setattr(etsy_client, "API_BASE", sandbox.url)
+        monkeypatch.setattr(etsy_client, "AUTHORIZE_URL", f"{sandbox.url}/oauth/connect")
+        monkeypatch.setattr(sign_in.webbrowser, "open", _browser)
+        dialog = AccountDialog()
+        qtbot.addWidget(dialog)
+        dialog.platform.setCurrentIndex(dialog.platform.findData("etsy"))
+        dialog.fields["api_key"].setText(etsy.KEYSTRING)
+        dialog.sign_in_button.click()
+        qtbot.waitUntil(lambda: dialog.fields["refresh_token"].text() != "" or bool(dialog.error.text()), timeout=5000)
+        assert dialog.error.text() == ""
+        assert dialog.fields["access_token"].text() in sandbox.access_tokens
+        assert "Connected" in dialog.sign_in_button.text()
