@@ -29,6 +29,7 @@ from fulfill.storage.orders import OrderRepository
 from fulfill.storage.outbox import OutboxRepository
 from fulfill.ui.channels_window import ChannelsWindow
 from fulfill.ui.filters import FilterBar, StatusList
+from fulfill.ui.import_dialog import open_import_dialog
 from fulfill.ui.order_detail import OrderDetailView
 from fulfill.ui.orders_model import COLUMNS, OrdersTableModel
 from fulfill.ui.reader import StoreReader
@@ -137,6 +138,9 @@ class MainWindow(QMainWindow):
         channels = QAction("&Channels and sync…", self, shortcut=QKeySequence("Ctrl+Shift+C"))
         channels.triggered.connect(self.show_channels)
         file_menu.addAction(channels)
+        import_action = QAction("&Import orders from a file…", self, shortcut=QKeySequence("Ctrl+I"))
+        import_action.triggered.connect(self.import_orders)
+        file_menu.addAction(import_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -293,6 +297,16 @@ class MainWindow(QMainWindow):
         self.channels.show()
         self.channels.raise_()
         self.channels.activateWindow()
+
+    def import_orders(self) -> None:
+        """Order sheets from marketplaces without an API (Gmarket, 11st, Naver Excel…)."""
+        def imported(_result, summary: str) -> None:
+            self.statusBar().showMessage(f"Imported: {summary}", 15000)
+            self._reload_accounts()
+
+        dialog = open_import_dialog(self, self.store_path, self.worker,
+                                    paths.data_dir() / "import_mappings", imported)
+        dialog.sourceAdded.connect(lambda _account: self._reload_accounts())
 
     def _reload_accounts(self) -> None:
         self._accounts = {a.id: a for a in AccountRepository(self._db).all()}

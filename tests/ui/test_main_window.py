@@ -145,3 +145,13 @@ def test_problems_only_filter(qtbot, desk_store, ui_settings):
     _wait_for_rows(qtbot, win, 1)
     assert _column_texts(win, 1) == ["#1004"]
     assert win.model.index(0, 7).data(Qt.ItemDataRole.ToolTipRole) == "unknown status"
+
+
+def test_file_menu_opens_the_import_dialog(window, qtbot):
+    from fulfill.ui.import_dialog import ImportDialog
+
+    qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: any(isinstance(w, ImportDialog) and w.isVisible()
+                                for w in window.findChildren(ImportDialog)))
+    dialog = window.findChildren(ImportDialog)[0]
+    dialog.reject()
