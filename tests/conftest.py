@@ -6,7 +6,9 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+import keyring
 import pytest
+from keyring.backend import KeyringBackend
 
 # Qt must never need a display in tests (CI has none).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -32,3 +34,36 @@ def store(store_path: Path):
 
     with Store.open(store_path) as opened:
         yield opened
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keychain that forgets everything when the test ends."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def set_password(self, service, username, password):
+        self.entries[(service, username)] = password
+
+    def get_password(self, service, username):
+        return self.entries.get((service, username))
+
+    def delete_password(self, service, username):
+        from keyring.errors import PasswordDeleteError
+
+        if (service, username) not in self.entries:
+            raise PasswordDeleteError(username)
+        del self.entries[(service, username)]
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring():
+    """Tests never read or write the real keychain."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)

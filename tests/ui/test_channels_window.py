@@ -5,9 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
@@ -20,38 +18,6 @@ from fulfill.ui.channels_window import INTERVAL_KEY, ChannelsWindow
 from fulfill.ui.store_worker import StoreWorker
 
 SYNC_TIMEOUT_MS = 15_000
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keychain that forgets everything when the test ends."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def set_password(self, service, username, password):
-        self.entries[(service, username)] = password
-
-    def get_password(self, service, username):
-        return self.entries.get((service, username))
-
-    def delete_password(self, service, username):
-        from keyring.errors import PasswordDeleteError
-
-        if (service, username) not in self.entries:
-            raise PasswordDeleteError(username)
-        del self.entries[(service, username)]
-
-
-@pytest.fixture(autouse=True)
-def memory_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture(autouse=True)

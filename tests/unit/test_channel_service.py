@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from fulfill.channels import credentials
 from fulfill.domain import Platform
@@ -15,38 +13,6 @@ from fulfill.services.channels import (
 )
 from fulfill.services.progress import CancelToken
 from fulfill.storage.sync_state import SyncRepository
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keychain that forgets everything when the test ends."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def set_password(self, service, username, password):
-        self.entries[(service, username)] = password
-
-    def get_password(self, service, username):
-        return self.entries.get((service, username))
-
-    def delete_password(self, service, username):
-        from keyring.errors import PasswordDeleteError
-
-        if (service, username) not in self.entries:
-            raise PasswordDeleteError(username)
-        del self.entries[(service, username)]
-
-
-@pytest.fixture(autouse=True)
-def memory_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture
