@@ -19,7 +19,7 @@ from fulfill.sandboxes.seed import sample_orders
 from fulfill.sandboxes.server import Sandbox, SandboxReply, SandboxRequest
 
 CLIENT_ID = "SeoulGlo-fulfill-SBX-5f1e2d3c4-8a9b0c1d"
-CLIENT_SECRET = "SBX-5f1e2d3c4b5a-6978-4a3b-9c8d-7e6f"
+CLIENT_SECRET = "SBX-not-secret"  # a sandbox credential, public on purpose
 REFRESH_TOKEN = ("v^1.1#i^1#r^1#p^3#I^3#f^0#t^Ul4xMF85OkY3QjZBMUVGMDQ2NjQ4RDk3Q0YxRTM2NDA2"
                  "RkI1QjRCXzBfMSNFXjI2MA==")
 SCOPES = {"https://api.ebay.com/oauth/api_scope/sell.fulfillment",

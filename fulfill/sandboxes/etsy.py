@@ -19,7 +19,9 @@ from fulfill.domain import Money, Order, OrderStatus, Platform, currency_digits
 from fulfill.sandboxes.seed import sample_orders
 from fulfill.sandboxes.server import Sandbox, SandboxReply, SandboxRequest
 
-KEYSTRING, SHARED_SECRET = "sandboxkeystring1a2b3c4d", "sandboxsharedsecret"
+# Sandbox credentials, public on purpose.
+KEYSTRING = "sandboxkeystring1a2b3c4d"
+SHARED_SECRET = "sandbox-shared"
 USER_ID, SHOP_ID = 81234567, 34567890
 ACCESS_TOKEN = f"{USER_ID}.sandbox-access-token"
 REFRESH_TOKEN = f"{USER_ID}.sandbox-refresh-token"
