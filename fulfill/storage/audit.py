@@ -21,6 +21,10 @@ def now_text() -> str:
     return utc_text(datetime.now(UTC))
 
 
+INSERT = ("INSERT INTO audit_log (at, entity, entity_id, action, old_value, new_value, actor, note)"
+          " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+
+
 @dataclass(frozen=True, slots=True)
 class AuditEntry:
     at: datetime
@@ -45,11 +49,7 @@ def record(
     note: str = "",
     at: str | None = None,
 ) -> None:
-    db.execute(
-        "INSERT INTO audit_log (at, entity, entity_id, action, old_value, new_value, actor, note)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [at or now_text(), entity, entity_id, action, old, new, actor, note],
-    )
+    db.execute(INSERT, [at or now_text(), entity, entity_id, action, old, new, actor, note])
 
 
 def history(db: Database, entity: str, entity_id: int) -> list[AuditEntry]:

@@ -6,7 +6,7 @@ The desk's table asks for ids once (one indexed query) and fetches rows on deman
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -40,11 +40,7 @@ class OrderFilter:
     problems_only: bool = False
 
     def without_status(self) -> OrderFilter:
-        return OrderFilter(
-            account_ids=self.account_ids, countries=self.countries,
-            ordered_from=self.ordered_from, ordered_before=self.ordered_before,
-            search=self.search, problems_only=self.problems_only,
-        )
+        return replace(self, statuses=())
 
 
 @dataclass(frozen=True)

@@ -53,9 +53,7 @@ class _Batch:
         conn.executemany(
             "INSERT INTO orders_fts (rowid, number, buyer, address, items) VALUES (?, ?, ?, ?, ?)",
             self.search)
-        conn.executemany(
-            "INSERT INTO audit_log (at, entity, entity_id, action, old_value, new_value, actor, note)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self.audit)
+        conn.executemany(audit.INSERT, self.audit)
 
 
 @dataclass

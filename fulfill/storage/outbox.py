@@ -25,6 +25,10 @@ class OutboxItem:
     last_error: str
 
 
+_SELECT = ("SELECT id, account_id, order_id, kind, payload, state, attempts, next_attempt_at,"
+           " last_error FROM outbox")
+
+
 class OutboxRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -42,8 +46,7 @@ class OutboxRepository:
 
     def due(self, now: datetime, limit: int = 100) -> list[OutboxItem]:
         rows = self.db.execute(
-            "SELECT id, account_id, order_id, kind, payload, state, attempts, next_attempt_at,"
-            " last_error FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?"
+            f"{_SELECT} WHERE state = 'pending' AND next_attempt_at <= ?"
             " ORDER BY next_attempt_at, id LIMIT ?", [utc_text(now), limit]
         ).fetchall()
         return [self._item(r) for r in rows]
@@ -51,8 +54,7 @@ class OutboxRepository:
     def all(self, state: str | None = None) -> list[OutboxItem]:
         where, params = ("WHERE state = ?", [state]) if state else ("", [])
         rows = self.db.execute(
-            "SELECT id, account_id, order_id, kind, payload, state, attempts, next_attempt_at,"
-            f" last_error FROM outbox {where} ORDER BY id", params
+            f"{_SELECT} {where} ORDER BY id", params
         ).fetchall()
         return [self._item(r) for r in rows]
 
@@ -84,8 +86,7 @@ class OutboxRepository:
 
     def for_order(self, order_id: int) -> list[OutboxItem]:
         rows = self.db.execute(
-            "SELECT id, account_id, order_id, kind, payload, state, attempts, next_attempt_at,"
-            " last_error FROM outbox WHERE order_id = ? ORDER BY id", [order_id]
+            f"{_SELECT} WHERE order_id = ? ORDER BY id", [order_id]
         ).fetchall()
         return [self._item(r) for r in rows]
 

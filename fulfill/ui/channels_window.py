@@ -20,8 +20,8 @@ from PySide6.QtGui import (
     QBrush, QCloseEvent, QColor, QKeySequence, QResizeEvent, QShortcut, QShowEvent,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QProgressBar,
-    QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QLabel, QMessageBox, QProgressBar,
+    QPushButton, QSplitter, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget,
 )
 
 from fulfill.domain import ChannelAccount
@@ -39,6 +39,7 @@ from fulfill.storage.sync_state import SyncLogEntry, SyncRepository
 from fulfill.ui.account_dialog import (
     BAD_COLOUR, MUTED_COLOUR, OK_COLOUR, AccountDialog, ask_to_remove,
 )
+from fulfill.ui.tables import ReadOnlyTable
 from fulfill.ui.store_worker import StoreWorker, run_in_thread
 
 log = logging.getLogger(__name__)
@@ -56,27 +57,6 @@ def local_time(moment: datetime | None) -> str:
 
 
 # --- the window --------------------------------------------------------------------------------
-class _Table(QTableWidget):
-    """Read-only rows, one selected at a time; `stretch` takes the width the others leave."""
-
-    def __init__(self, headers: list[str], widths: tuple[int, ...], stretch: int) -> None:
-        super().__init__(0, len(headers))
-        self.setHorizontalHeaderLabels(headers)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setAlternatingRowColors(True)
-        self.setWordWrap(False)
-        self.verticalHeader().setVisible(False)
-        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-        for column, width in enumerate(widths):
-            self.setColumnWidth(column, width)
-
-
 def _item(text: object, *, number: bool = False, colour: str | None = None,
           tip: str = "") -> QTableWidgetItem:
     item = QTableWidgetItem(f"{text:,}" if isinstance(text, int) else str(text))
@@ -136,7 +116,7 @@ class ChannelsWindow(QWidget):
         return button
 
     def _build(self) -> None:
-        self.accounts = _Table(self.ACCOUNT_COLUMNS, (120, 220, 130, 110, 80, 80, 130), stretch=1)
+        self.accounts = ReadOnlyTable(self.ACCOUNT_COLUMNS, (120, 220, 130, 110, 80, 80, 130), stretch=1)
         self.accounts.itemSelectionChanged.connect(self._update_buttons)
         self.accounts.doubleClicked.connect(lambda _index: self.edit_account())
 
@@ -205,7 +185,7 @@ class ChannelsWindow(QWidget):
         top_layout.addLayout(status_row)
         top_layout.addWidget(self.notice)
 
-        self.log_table = _Table(self.LOG_COLUMNS, (125, 260, 62, 50, 62, 70, 80), stretch=7)
+        self.log_table = ReadOnlyTable(self.LOG_COLUMNS, (125, 260, 62, 50, 62, 70, 80), stretch=7)
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)

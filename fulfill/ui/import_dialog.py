@@ -18,9 +18,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
-    QHeaderView, QInputDialog, QLabel, QLineEdit, QProgressBar, QPushButton, QScrollArea,
-    QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
+    QInputDialog, QLabel, QLineEdit, QProgressBar, QPushButton, QScrollArea,
+    QSplitter, QVBoxLayout, QWidget,
 )
 
 from fulfill.domain import ChannelAccount, Order, Platform
@@ -34,6 +34,7 @@ from fulfill.services.file_import_mapping import REQUIRED_FIELDS
 from fulfill.storage.catalog import AccountRepository
 from fulfill.storage.database import connect, store_errors
 from fulfill.storage.orders import SaveResult
+from fulfill.ui.tables import ReadOnlyTable
 from fulfill.ui.store_worker import StoreWorker, run_in_thread
 
 log = logging.getLogger(__name__)
@@ -102,42 +103,6 @@ def items_text(order: Order) -> str:
 def _clip(text: str, size: int = SAMPLE_CHARS) -> str:
     text = " ".join(text.split())
     return text if len(text) <= size else text[:size - 1] + "…"
-
-
-class _Table(QTableWidget):
-    """A read-only preview table; `stretch` takes the width the other columns leave."""
-
-    def __init__(self, headers: list[str], widths: tuple[int, ...], stretch: int) -> None:
-        super().__init__(0, len(headers))
-        self.setHorizontalHeaderLabels(headers)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setAlternatingRowColors(True)
-        self.setWordWrap(False)
-        self.setTabKeyNavigation(False)  # Tab leaves the table: the dialog is keyboard driven
-        self.verticalHeader().setVisible(False)
-        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-        for column, width in enumerate(widths):
-            self.setColumnWidth(column, width)
-
-    def fill(self, rows: list[list[tuple[str, str]]], *, right: tuple[int, ...] = ()) -> None:
-        """Each cell as (text, tooltip)."""
-        self.setRowCount(0)
-        self.setRowCount(len(rows))
-        for r, cells in enumerate(rows):
-            for c, (text, tip) in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if tip:
-                    item.setToolTip(tip)
-                if c in right:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
-                self.setItem(r, c, item)
 
 
 class ImportDialog(QDialog):
@@ -383,12 +348,14 @@ class ImportDialog(QDialog):
     def _build_previews(self) -> QWidget:
         self.summary_label = QLabel()
         self.orders_box = QGroupBox("Orders to import")
-        self.orders = _Table(["Order number", "Recipient", "Country", "Items", "Total"],
-                             (120, 120, 60, 200, 100), stretch=3)
+        self.orders = ReadOnlyTable(["Order number", "Recipient", "Country", "Items", "Total"],
+                                    (120, 120, 60, 200, 100), stretch=3, row_padding=8,
+                                    tab_leaves=True)
         box = QVBoxLayout(self.orders_box)
         box.addWidget(self.orders)
         self.rejected_box = QGroupBox("Rows that will not be imported")
-        self.rejected = _Table(["Row", "Reason"], (56, 300), stretch=1)
+        self.rejected = ReadOnlyTable(["Row", "Reason"], (56, 300), stretch=1, row_padding=8,
+                                      tab_leaves=True)
         box = QVBoxLayout(self.rejected_box)
         box.addWidget(self.rejected)
         tables = QSplitter(Qt.Orientation.Horizontal)

@@ -11,11 +11,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from fulfill.channels.credentials import load_secrets, save_secrets
-from fulfill.channels.etsy.client import (
-    EtsyConnector, authorize_url, carrier_name, pkce_challenge, pkce_pair,
-)
+from fulfill.channels.etsy.client import EtsyConnector, authorize_url, carrier_name
 from fulfill.channels.etsy.mapper import STATUSES, etsy_money, map_order, refunded_total
 from fulfill.channels.http import ChannelHttp
+from fulfill.channels.oauth import pkce_challenge, pkce_pair
 from fulfill.domain import ChannelAccount, Money, OrderStatus, Platform
 from fulfill.errors import ChannelAuthError, ChannelUnavailable, PayloadError
 from fulfill.sandboxes import etsy

@@ -12,12 +12,11 @@ from fulfill.channels.http import ChannelHttp
 from fulfill.channels.woocommerce.client import WooCommerceConnector
 from fulfill.channels.woocommerce.mapper import map_order
 from fulfill.domain import ChannelAccount, Money, OrderStatus, Platform
-from fulfill.errors import ChannelAuthError, ChannelUnavailable, PayloadError
+from fulfill.errors import ChannelAuthError, PayloadError
 from fulfill.sandboxes import woocommerce as woo
 from fulfill.services.outbox import deliver_due, ship_order
 from fulfill.services.progress import CancelToken, Cancelled
 from fulfill.services.sync import sync_account
-from fulfill.storage.order_queries import OrderFilter, order_ids
 from fulfill.storage.outbox import OutboxRepository
 from fulfill.storage.sync_state import SyncRepository
 from tests.channels.conftest import shared_fixture

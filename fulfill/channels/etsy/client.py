@@ -19,7 +19,6 @@ from fulfill.channels.base import (
     Connector, CredentialField, Page, ShipmentNotice, SyncWindow, map_payloads,
 )
 from fulfill.channels.etsy.mapper import map_order
-from fulfill.channels.oauth import pkce_challenge, pkce_pair  # noqa: F401 (re-exported)
 from fulfill.channels.http import ChannelHttp, Reply
 from fulfill.channels.ratelimit import TokenBucket
 from fulfill.domain import ChannelAccount, Platform
