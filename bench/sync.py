@@ -33,7 +33,9 @@ from fulfill.storage import Store  # noqa: E402
 
 
 def connector(store: Store, url: str, bucket: TokenBucket | None = None) -> WooCommerceConnector:
-    account = store.accounts.add(ChannelAccount(Platform.WOOCOMMERCE, "bench", {"site_url": url}))
+    known = store.accounts.all()
+    account = known[0] if known else store.accounts.add(
+        ChannelAccount(Platform.WOOCOMMERCE, "bench", {"site_url": url}))
     http = ChannelHttp(f"{url}/wp-json", "WooCommerce", bucket=bucket)
     return WooCommerceConnector(account, woo.SECRETS, http=http)
 
@@ -82,13 +84,19 @@ def main() -> None:
     print(f"Sync benchmark: {args.orders:,} orders from a loopback WooCommerce sandbox")
 
     with SandboxProcess(args.orders) as sandbox:
+        # Best of three for both, so a noisy neighbour on the machine does not pick the ratio.
         baseline = min(plain_fetch(sandbox.url) for _ in range(3))
-        with Store.open(folder / "full.sqlite") as store:
+        runs = []
+        for attempt in range(3):
+            with Store.open(folder / f"full-{attempt}.sqlite") as store:
+                conn = connector(store, sandbox.url)
+                started = time.perf_counter()
+                report = sync_account(store, conn)
+                runs.append(time.perf_counter() - started)
+                assert report.created == args.orders, report
+        full = min(runs)
+        with Store.open(folder / "full-0.sqlite") as store:
             conn = connector(store, sandbox.url)
-            started = time.perf_counter()
-            report = sync_account(store, conn)
-            full = time.perf_counter() - started
-            assert report.created == args.orders, report
             before = store.db.conn.total_changes
             order_rows = store.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
             started = time.perf_counter()
@@ -97,7 +105,7 @@ def main() -> None:
             bookkeeping = store.db.conn.total_changes - before
             order_writes = store.db.execute("SELECT count(*) FROM audit_log").fetchone()[0] - order_rows
         print(f"first full sync:   {full:6.2f} s  {args.orders / full:8,.0f} orders/s  "
-              f"({report.pages} pages)")
+              f"({report.pages} pages; best of {', '.join(f'{r:.2f}' for r in runs)} s)")
         print(f"plain fetch+parse: {baseline:6.2f} s  {args.orders / baseline:8,.0f} orders/s  "
               f"-> our overhead {full / baseline:.2f}x (target < 1.5x)")
         print(f"resync, nothing changed: {resync:.2f} s, {again.unchanged:,} unchanged, "

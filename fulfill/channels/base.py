@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -35,14 +35,48 @@ class Problem:
     raw: dict[str, Any]
 
 
-@dataclass
 class Page:
-    """One page of orders. `resume_cursor` continues after this page; None when it was the last."""
+    """One page of orders. `resume_cursor` continues after this page; None when it was the last.
 
-    orders: list[Order]
-    problems: list[Problem] = field(default_factory=list)
-    resume_cursor: str | None = None
-    fetched: int = 0
+    Built with `Page.of(payloads, mapper, ...)`, the payloads are mapped when `orders` or
+    `problems` is first read, not when the page is made: the sync reads them on its saving
+    thread, so the fetching thread asks for the next page at once instead of mapping first.
+    """
+
+    def __init__(self, orders: list[Order] | None = None, problems: list[Problem] | None = None,
+                 resume_cursor: str | None = None, fetched: int = 0) -> None:
+        self._orders = orders or []
+        self._problems = problems or []
+        self._unmapped: tuple[list[dict[str, Any]], Callable, Callable] | None = None
+        self.resume_cursor = resume_cursor
+        self.fetched = fetched
+
+    @classmethod
+    def of(cls, payloads: list[dict[str, Any]], mapper: Callable[[dict[str, Any]], Order],
+           order_id_of: Callable[[dict[str, Any]], Any], resume_cursor: str | None, *,
+           problems: list[Problem] | None = None, fetched: int | None = None) -> Page:
+        """A page of payloads still to map; `problems` are ones the client found itself."""
+        page = cls(None, problems, resume_cursor, len(payloads) if fetched is None else fetched)
+        page._unmapped = (payloads, mapper, order_id_of)
+        return page
+
+    def _map(self) -> None:
+        if self._unmapped is not None:
+            payloads, mapper, order_id_of = self._unmapped
+            self._unmapped = None
+            orders, problems = map_payloads(payloads, mapper, order_id_of)
+            self._orders.extend(orders)
+            self._problems.extend(problems)
+
+    @property
+    def orders(self) -> list[Order]:
+        self._map()
+        return self._orders
+
+    @property
+    def problems(self) -> list[Problem]:
+        self._map()
+        return self._problems
 
 
 @dataclass(frozen=True)

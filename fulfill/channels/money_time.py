@@ -21,6 +21,10 @@ def money(amount: str | int | Decimal | None, currency: str) -> Money:
 def unit_price(line_total: str | Decimal, quantity: int, currency: str) -> Money:
     """Unit price from a line total: exact when it divides, else to the nearest minor unit
     (the order's paid total stays the platform's own figure)."""
+    if isinstance(line_total, str):
+        whole = Money.parse(line_total, currency)
+        if whole.minor % quantity == 0:  # the usual case, in whole numbers
+            return Money(whole.minor // quantity, currency)
     digits = currency_digits(currency)
     unit = (Decimal(str(line_total)) / quantity).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_EVEN)
     return Money.parse(unit, currency)

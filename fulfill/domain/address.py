@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 
@@ -13,15 +14,21 @@ _COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 _LATIN_EXTRAS = frozenset("ºª")
 
 
+# Latin-1 letters and Latin Extended A/B and Additional: no closer look needed.
+_NEEDS_A_LOOK = re.compile("[^\x00-\x7f\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
+
+
+@lru_cache(maxsize=4096)
+def _non_latin_letter(char: str) -> bool:
+    return (char.isalpha() and char not in _LATIN_EXTRAS
+            and not unicodedata.name(char, "").startswith("LATIN"))
+
+
 def is_latin(text: str) -> bool:
     """True when every letter is Latin script (accents allowed): "Zoë Müller" yes, "王芳" no."""
     if text.isascii():
         return True
-    for char in text:
-        if (char.isalpha() and char not in _LATIN_EXTRAS
-                and not unicodedata.name(char, "").startswith("LATIN")):
-            return False
-    return True
+    return not any(map(_non_latin_letter, _NEEDS_A_LOOK.findall(text)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,29 +53,11 @@ class Money:
         Raises ValueError when the amount has more decimals than the currency allows,
         because silently rounding a buyer's payment is never right.
         """
+        if isinstance(amount, str):
+            return _parse_text(amount, currency)
         if isinstance(amount, float):
             raise TypeError("Money.parse takes a str, int or Decimal, never a float")
-        digits = currency_digits(currency)
-        if isinstance(amount, str) and (plain := _PLAIN_AMOUNT.match(amount)):
-            # Fast path for the common "12.30": whole-number arithmetic, same result as Decimal.
-            sign, whole, fraction = plain.groups()
-            fraction = (fraction or "").rstrip("0")
-            if len(fraction) <= digits:
-                minor = int(whole) * 10**digits + int(fraction.ljust(digits, "0") or 0)
-                return cls(-minor if sign else minor, currency)
-        try:
-            value = Decimal(str(amount).strip())
-        except InvalidOperation:
-            raise ValueError(f"{amount!r} is not an amount of money") from None
-        if not value.is_finite():
-            raise ValueError(f"{amount!r} is not an amount of money")
-        scaled = value.scaleb(digits)
-        if scaled != scaled.to_integral_value():
-            raise ValueError(
-                f"{amount} {currency} has more than {digits} decimal place(s), "
-                f"the most {currency} allows"
-            )
-        return cls(int(scaled), currency)
+        return _parse_decimal(amount, currency)
 
     def to_decimal(self) -> Decimal:
         return Decimal(self.minor).scaleb(-currency_digits(self.currency))
@@ -114,6 +96,38 @@ class Money:
 
     def __str__(self) -> str:
         return f"{self.to_decimal()} {self.currency}"
+
+
+@lru_cache(maxsize=8192)
+def _parse_text(amount: str, currency: str) -> Money:
+    # Cached: a shop's prices and totals repeat, and a sync parses tens of thousands of them.
+    # Money is immutable, so handing out the same instance twice is safe.
+    digits = currency_digits(currency)
+    if plain := _PLAIN_AMOUNT.match(amount):
+        # Fast path for the common "12.30": whole-number arithmetic, same result as Decimal.
+        sign, whole, fraction = plain.groups()
+        fraction = (fraction or "").rstrip("0")
+        if len(fraction) <= digits:
+            minor = int(whole) * 10**digits + int(fraction.ljust(digits, "0") or 0)
+            return Money(-minor if sign else minor, currency)
+    return _parse_decimal(amount, currency)
+
+
+def _parse_decimal(amount: str | int | Decimal, currency: str) -> Money:
+    digits = currency_digits(currency)
+    try:
+        value = Decimal(str(amount).strip())
+    except InvalidOperation:
+        raise ValueError(f"{amount!r} is not an amount of money") from None
+    if not value.is_finite():
+        raise ValueError(f"{amount!r} is not an amount of money")
+    scaled = value.scaleb(digits)
+    if scaled != scaled.to_integral_value():
+        raise ValueError(
+            f"{amount} {currency} has more than {digits} decimal place(s), "
+            f"the most {currency} allows"
+        )
+    return Money(int(scaled), currency)
 
 
 def total(amounts: list[Money], currency: str) -> Money:

@@ -10,11 +10,14 @@ from sqlite_utils import Database
 
 def utc_text(moment: datetime) -> str:
     """Stored form of a time: UTC, to the second, sortable as text."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat is several times faster than strftime, and a sync stamps every order.
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 def parse_utc_text(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    if not text.endswith("Z"):
+        raise ValueError(f"{text!r} is not a stored UTC time")
+    return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
 
 
 def now_text() -> str:

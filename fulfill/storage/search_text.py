@@ -24,6 +24,12 @@ def index_form(text: str) -> str:
     return _CJK.sub(r" \1 ", unicodedata.normalize("NFKC", text))
 
 
+def index_forms(*texts: str) -> list[str]:
+    """index_form of each text, done in one pass (a sync indexes four texts per order)."""
+    joined = "\x1f".join(text.replace("\x1f", " ") for text in texts)
+    return index_form(joined).split("\x1f")
+
+
 def fts_query(user_text: str) -> str | None:
     """An FTS5 MATCH expression for what the user typed, or None if nothing searchable.
 

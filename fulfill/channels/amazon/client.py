@@ -15,7 +15,6 @@ from typing import Any, ClassVar
 from fulfill.channels.amazon.mapper import MARKETPLACES, map_order
 from fulfill.channels.base import (
     Connector, CredentialField, Page, Problem, ShipmentNotice, ShippedLine, SyncWindow,
-    map_payloads,
 )
 from fulfill.channels.http import ChannelHttp, Reply
 from fulfill.channels.money_time import iso_z
@@ -228,9 +227,9 @@ class AmazonConnector(Connector):
             except ChannelRejected as error:  # one order Amazon will not detail: keep the rest
                 problems.append(Problem(str(order.get("AmazonOrderId", "?")),
                                         f"order items unavailable: {error.message}", order))
-        mapped, unmappable = map_payloads(payloads, lambda p: map_order(p, self.account.id),
-                                          lambda p: p["AmazonOrderId"])
-        return Page(mapped, problems + unmappable, next_token, fetched=len(orders))
+        return Page.of(payloads, lambda p: map_order(p, self.account.id),
+                       lambda p: p["AmazonOrderId"], next_token, problems=problems,
+                       fetched=len(orders))
 
     def test_connection(self) -> str:
         until = datetime.now(UTC) - timedelta(seconds=self.settle_s + 60)

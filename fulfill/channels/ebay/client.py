@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 from fulfill.channels.base import (
-    Connector, CredentialField, Page, ShipmentNotice, SyncWindow, map_payloads,
+    Connector, CredentialField, Page, ShipmentNotice, SyncWindow,
 )
 from fulfill.channels.ebay.mapper import map_order
 from fulfill.channels.http import ChannelHttp, Reply
@@ -173,12 +173,10 @@ class EbayConnector(Connector):
                 offset, total, restarts = 0, None, restarts + 1
                 continue
             total = now_total
-            orders, problems = map_payloads(payloads, lambda p: map_order(p, self.account.id),
-                                            lambda p: p["orderId"])
             after = offset + len(payloads)
             more = bool(payloads) and after < total
-            yield Page(orders, problems, f"{after}:{total}" if more else None,
-                       fetched=len(payloads))
+            yield Page.of(payloads, lambda p: map_order(p, self.account.id), lambda p: p["orderId"],
+                          f"{after}:{total}" if more else None)
             if not more:
                 return
             offset = after

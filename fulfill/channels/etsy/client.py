@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from urllib.parse import quote, urlencode
 
 from fulfill.channels.base import (
-    Connector, CredentialField, Page, ShipmentNotice, SyncWindow, map_payloads,
+    Connector, CredentialField, Page, ShipmentNotice, SyncWindow,
 )
 from fulfill.channels.etsy.mapper import map_order
 from fulfill.channels.http import ChannelHttp, Reply
@@ -209,12 +209,11 @@ class EtsyConnector(Connector):
             if not isinstance(results, list):
                 raise PayloadError("Etsy sent something other than a list of receipts.",
                                    "Check the shop ID in Channels.")
-            orders, problems = map_payloads(results, lambda p: map_order(p, self.account.id),
-                                            lambda p: p["receipt_id"])
             more = bool(results) and skip + len(results) < int(body.get("count") or 0)
             since, skip = self._advance(since, skip, results)
             resume = f"{'' if since is None else since}:{skip}" if more else None
-            yield Page(orders, problems, resume, fetched=len(results))
+            yield Page.of(results, lambda p: map_order(p, self.account.id),
+                          lambda p: p["receipt_id"], resume)
             if not more:
                 return
 

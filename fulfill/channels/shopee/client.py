@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from fulfill.channels.base import (
-    Connector, CredentialField, Page, ShipmentNotice, SyncWindow, map_payloads,
+    Connector, CredentialField, Page, ShipmentNotice, SyncWindow,
 )
 from fulfill.channels.http import ChannelHttp, Reply
 from fulfill.channels.ratelimit import TokenBucket
@@ -241,11 +241,12 @@ class ShopeeConnector(Connector):
                 if returns is None:
                     returns = self._returns(slice_from, slice_to)
                 payloads = self._details(order_sns)
-                orders, problems = map_payloads(
+                # `returns` is bound now: the page is mapped later, after this loop moved on.
+                yield Page.of(
                     payloads,
-                    lambda p: map_order(p, self.account.id, returns.get(p.get("order_sn"), ())),
-                    lambda p: p["order_sn"])
-                yield Page(orders, problems, resume, fetched=len(payloads))
+                    lambda p, known=returns: map_order(p, self.account.id,
+                                                       known.get(p.get("order_sn"), ())),
+                    lambda p: p["order_sn"], resume)
             if not more:
                 return
             page_cursor = next_cursor

@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from fulfill.channels.base import (
-    Connector, CredentialField, Page, ShipmentNotice, ShippedLine, SyncWindow, map_payloads,
+    Connector, CredentialField, Page, ShipmentNotice, ShippedLine, SyncWindow,
 )
 from fulfill.channels.http import ChannelHttp, Reply
 from fulfill.channels.money_time import iso_z
@@ -289,12 +289,11 @@ class ShopifyConnector(Connector):
             nodes = connection["nodes"]
             for node in nodes:
                 self._fetch_remaining_lines(node)
-            orders, problems = map_payloads(nodes, lambda p: map_order(p, self.account.id),
-                                            lambda p: p["id"])
             info = connection.get("pageInfo") or {}
             after = info.get("endCursor")
             more = bool(info.get("hasNextPage")) and bool(nodes) and bool(after)
-            yield Page(orders, problems, after if more else None, fetched=len(nodes))
+            yield Page.of(nodes, lambda p: map_order(p, self.account.id), lambda p: p["id"],
+                          after if more else None)
             if not more:
                 return
 

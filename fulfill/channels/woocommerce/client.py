@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from fulfill.channels.base import (
-    Connector, CredentialField, Page, ShipmentNotice, SyncWindow, map_payloads,
+    Connector, CredentialField, Page, ShipmentNotice, SyncWindow,
 )
 from fulfill.channels.http import ChannelHttp
 from fulfill.channels.money_time import iso_z
@@ -49,10 +49,9 @@ class WooCommerceConnector(Connector):
                 raise PayloadError("WooCommerce sent something other than a list of orders.",
                                    "Check the shop address in Channels.")
             pages = int(reply.headers.get("X-WP-TotalPages") or page)
-            orders, problems = map_payloads(payloads, lambda p: map_order(p, self.account.id),
-                                            lambda p: p["id"])
             more = page < pages and bool(payloads)
-            yield Page(orders, problems, str(page + 1) if more else None, fetched=len(payloads))
+            yield Page.of(payloads, lambda p: map_order(p, self.account.id), lambda p: p["id"],
+                          str(page + 1) if more else None)
             if not more:
                 return
             page += 1
