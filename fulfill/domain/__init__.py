@@ -3,12 +3,17 @@
 from fulfill.domain.address import Address, AddressText, is_latin
 from fulfill.domain.catalog import Product, normalize_hs_code
 from fulfill.domain.channel import ChannelAccount, Platform
+from fulfill.domain.customs import CustomsItem, ItemCategory, Parcel, SellerProfile, hs6, hs_problem
 from fulfill.domain.money import Money, currency_digits
 from fulfill.domain.order import Order, OrderLine, OrderStatus
 from fulfill.domain.shipment import Shipment, ShipmentStatus
+from fulfill.domain.tracking import (
+    TrackingNumberError, is_valid_s10, normalize_tracking_number, s10_check_digit,
+)
 
 __all__ = [
-    "Address", "AddressText", "ChannelAccount", "Money", "Order", "OrderLine", "OrderStatus",
-    "Platform", "Product", "Shipment", "ShipmentStatus", "currency_digits", "is_latin",
-    "normalize_hs_code",
+    "Address", "AddressText", "ChannelAccount", "CustomsItem", "ItemCategory", "Money", "Order",
+    "OrderLine", "OrderStatus", "Parcel", "Platform", "Product", "SellerProfile", "Shipment",
+    "ShipmentStatus", "TrackingNumberError", "currency_digits", "hs6", "hs_problem", "is_latin",
+    "is_valid_s10", "normalize_hs_code", "normalize_tracking_number", "s10_check_digit",
 ]

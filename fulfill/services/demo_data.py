@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from fulfill.domain import (
     Address,
+    AddressText,
     ChannelAccount,
     Money,
     Order,
@@ -27,11 +28,39 @@ from fulfill.domain import (
     OrderStatus,
     Platform,
     Product,
+    SellerProfile,
     currency_digits,
+    s10_check_digit,
 )
 from fulfill.services import demo_pools as pools
 
-__all__ = ["demo_accounts", "demo_orders", "demo_products"]
+__all__ = ["demo_accounts", "demo_orders", "demo_products", "demo_seller", "demo_tracking_number"]
+
+
+def demo_seller() -> SellerProfile:
+    """A small Seoul cosmetics and goods exporter, with every field the papers use."""
+    return SellerProfile(
+        name_en="Hanbit Trading Co., Ltd.",
+        name_ko="한빛무역 주식회사",
+        address_en=Address(AddressText("Hanbit Trading Co., Ltd.", "3F, 45 Seongsui-ro 7-gil",
+                                       "Seongdong-gu", "Seoul"), "KR", "04780", "+82 2 555 0142",
+                           "export@hanbit.example"),
+        address_ko=Address(AddressText("한빛무역 주식회사", "성수이로7길 45, 3층", "성동구",
+                                       "서울특별시"), "KR", "04780", "02-555-0142",
+                           "export@hanbit.example"),
+        business_number="1208812345",
+        customs_code="한빛무1A2B3C4",
+        phone="+82 2 555 0142",
+        email="export@hanbit.example",
+        signature_name="Kim Min-ji",
+        tax_ids={"EU": "IM2760000001", "GB": "GB123456789"},
+    )
+
+
+def demo_tracking_number(index: int, service: str = "EE") -> str:
+    """A valid S10 number for demo parcels only: real ones are issued by Korea Post."""
+    serial = f"{(71_000_000 + index * 7919) % 100_000_000:08d}"
+    return f"{service}{serial}{s10_check_digit(serial)}KR"
 
 # --- accounts ------------------------------------------------------------------------
 

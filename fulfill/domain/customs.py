@@ -1,0 +1,179 @@
+"""What customs papers need to know: the seller as exporter, why goods travel, on what terms,
+and the parcel's contents line by line."""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from fulfill.domain.address import Address
+from fulfill.domain.money import Money
+
+
+class ItemCategory(enum.StrEnum):
+    """Category of item on CN 22/CN 23, and the reason for export on an invoice."""
+
+    SALE_OF_GOODS = "sale_of_goods"
+    GIFT = "gift"
+    COMMERCIAL_SAMPLE = "commercial_sample"
+    DOCUMENTS = "documents"
+    RETURNED_GOODS = "returned_goods"
+    OTHER = "other"
+
+    @property
+    def english(self) -> str:
+        return _CATEGORY_WORDS[self][0]
+
+    @property
+    def french(self) -> str:
+        return _CATEGORY_WORDS[self][1]
+
+
+_CATEGORY_WORDS = {
+    ItemCategory.SALE_OF_GOODS: ("Sale of goods", "Vente de marchandises"),
+    ItemCategory.GIFT: ("Gift", "Cadeau"),
+    ItemCategory.COMMERCIAL_SAMPLE: ("Commercial sample", "Échantillon commercial"),
+    ItemCategory.DOCUMENTS: ("Documents", "Documents"),
+    ItemCategory.RETURNED_GOODS: ("Returned goods", "Retour de marchandise"),
+    ItemCategory.OTHER: ("Other", "Autre"),
+}
+
+# Incoterms 2020 a parcel seller uses: duties paid by the buyer (DAP) or by the seller (DDP).
+INCOTERMS = ("DAP", "DDP")
+
+_HS_DIGITS = re.compile(r"^\d{6}(\d{4})?$")
+
+
+def hs_problem(code: str) -> str | None:
+    """Why `code` cannot go on customs papers, or None when it can.
+
+    6 digits (HS) or 10 (Korean HSK); chapter 77 is reserved and 98/99 are national only.
+    """
+    digits = re.sub(r"[\s.\-]", "", code)
+    if not digits:
+        return "no HS code"
+    if not _HS_DIGITS.match(digits):
+        return f"HS code {code!r} is not 6 digits (HS) or 10 digits (Korean HSK)"
+    chapter = int(digits[:2])
+    if chapter == 0 or chapter == 77 or chapter > 97:
+        return f"HS code {code!r} is in chapter {digits[:2]}, which international papers cannot use"
+    return None
+
+
+def hs6(code: str) -> str:
+    """The six digits every country reads, dotted as printed: "3304.99"."""
+    digits = re.sub(r"[\s.\-]", "", code)[:6]
+    return f"{digits[:4]}.{digits[4:]}"
+
+
+@dataclass(frozen=True)
+class SellerProfile:
+    """The seller as exporter: what every invoice, declaration and label says about them."""
+
+    name_en: str = ""
+    name_ko: str = ""
+    address_en: Address | None = None
+    address_ko: Address | None = None
+    business_number: str = ""  # 사업자등록번호, 10 digits
+    customs_code: str = ""  # 통관고유부호 (exporter's customs ID)
+    phone: str = ""
+    email: str = ""
+    signature_name: str = ""
+    default_incoterm: str = "DAP"
+    default_category: ItemCategory = ItemCategory.SALE_OF_GOODS
+    # Tax numbers that go on papers for one destination: {"EU": "IM2760000001", "GB": "GB…"}.
+    tax_ids: dict[str, str] = field(default_factory=dict)
+
+    def missing(self) -> list[str]:
+        """What the papers cannot do without, in words the seller recognises."""
+        gaps = []
+        if not self.name_en:
+            gaps.append("exporter name in English")
+        if self.address_en is None or not self.address_en.typed.line1:
+            gaps.append("exporter address in English")
+        if not self.phone:
+            gaps.append("exporter phone number")
+        if not self.signature_name:
+            gaps.append("name to sign the declarations with")
+        return gaps
+
+    def tax_id_for(self, country_code: str) -> tuple[str, str] | None:
+        """(label, number) of the tax number to print for a destination, if the seller has one."""
+        if country_code in self.tax_ids:
+            return ("VAT/GST No.", self.tax_ids[country_code])
+        if country_code in EU_COUNTRIES and "EU" in self.tax_ids:
+            return ("IOSS No.", self.tax_ids["EU"])
+        return None
+
+
+EU_COUNTRIES = frozenset(
+    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split())
+
+
+@dataclass(frozen=True)
+class CustomsItem:
+    """One line of a parcel as customs reads it."""
+
+    sku: str
+    description: str  # English, plain words ("Face cream, 50 ml")
+    quantity: int
+    unit_value: Money
+    hs_code: str
+    origin_country: str
+    unit_net_weight_g: int
+    translations: dict[str, str] = field(default_factory=dict)  # language -> description
+
+    @property
+    def value(self) -> Money:
+        return self.unit_value * self.quantity
+
+    @property
+    def net_weight_g(self) -> int:
+        return self.unit_net_weight_g * self.quantity
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """Everything the documents of one parcel print, gathered from the store beforehand."""
+
+    order_id: int
+    order_number: str
+    channel: str  # "Shopify · Seoul Glow"
+    ordered_at: date
+    seller: SellerProfile
+    recipient: Address
+    items: tuple[CustomsItem, ...]
+    currency: str
+    shipping: Money
+    category: ItemCategory = ItemCategory.SALE_OF_GOODS
+    incoterm: str = "DAP"
+    carrier: str = ""
+    service: str = ""
+    tracking_number: str = ""
+    invoice_number: str = ""
+    invoice_date: date | None = None
+    gross_weight_g: int = 0  # 0: net weight of the items plus packaging allowance
+    packages: int = 1
+    buyer_email: str = ""
+    note: str = ""
+
+    @property
+    def goods_value(self) -> Money:
+        total = Money.zero(self.currency)
+        for item in self.items:
+            total = total + item.value
+        return total
+
+    @property
+    def net_weight_g(self) -> int:
+        return sum(item.net_weight_g for item in self.items)
+
+    @property
+    def weight_g(self) -> int:
+        """Gross weight: as weighed, else net plus 10% (at least 50 g) for the packaging."""
+        if self.gross_weight_g:
+            return self.gross_weight_g
+        net = self.net_weight_g
+        return net + max(50, net // 10)

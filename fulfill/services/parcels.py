@@ -1,0 +1,104 @@
+"""From an order to the parcel its papers describe, and what is missing before they can print.
+
+Pure: an order, the products its lines name, the seller profile in; a Parcel or the list of
+gaps out. The store-facing side (which order, which profile) is in services.papers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from fulfill.domain import (
+    CustomsItem, ItemCategory, Order, Parcel, Product, SellerProfile, Shipment, hs_problem,
+)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One thing customs needs that the store does not have yet."""
+
+    what: str  # "HS code", "country of origin", "net weight", "customs description", …
+    sku: str = ""  # the product to fill in, or "" for the seller profile / order
+    detail: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.sku}: " if self.sku else ""
+        return f"{where}{self.detail or self.what}"
+
+
+class MissingCustomsData(Exception):
+    """The parcel's papers cannot print until these gaps are filled."""
+
+    def __init__(self, order_number: str, gaps: list[Gap]) -> None:
+        self.order_number = order_number
+        self.gaps = gaps
+        listed = "; ".join(str(g) for g in gaps)
+        super().__init__(f"Order {order_number} cannot be printed yet — {listed}. "
+                         "Fill these in under Products (or the seller profile) and print again.")
+
+
+def product_gaps(product: Product | None, sku: str) -> list[Gap]:
+    """What one line's product lacks for customs."""
+    if product is None:
+        return [Gap("product", sku, "not in the product catalogue: add it with its customs data")]
+    gaps = []
+    problem = hs_problem(product.hs_code)
+    if problem:
+        gaps.append(Gap("HS code", sku, problem))
+    if len(product.origin_country or "") != 2:
+        gaps.append(Gap("country of origin", sku, "no country of origin"))
+    if product.unit_weight_g <= 0:
+        gaps.append(Gap("net weight", sku, "no net weight"))
+    if not (product.customs_descriptions.get("en") or product.title).strip():
+        gaps.append(Gap("customs description", sku, "no customs description in English"))
+    return gaps
+
+
+def customs_gaps(order: Order, products: Mapping[str, Product], seller: SellerProfile) -> list[Gap]:
+    """Everything missing before the order's label and customs papers can print."""
+    gaps = [Gap("seller profile", "", f"seller profile: {what}") for what in seller.missing()]
+    seen: set[str] = set()
+    for line in order.lines:
+        if line.sku not in seen:
+            seen.add(line.sku)
+            gaps.extend(product_gaps(products.get(line.sku), line.sku))
+    address = order.ship_to.for_carrier
+    if not (address.name and address.line1):
+        gaps.append(Gap("recipient address", "", "the recipient's name or street is empty"))
+    return gaps
+
+
+def build_parcel(order: Order, products: Mapping[str, Product], seller: SellerProfile, *,
+                 channel: str = "", shipment: Shipment | None = None,
+                 category: ItemCategory | None = None, strict: bool = True) -> Parcel:
+    """The parcel for `order`. With `strict`, refuses when customs data is missing
+    (MissingCustomsData lists all of it); without, prints what there is (packing slips)."""
+    if strict:
+        gaps = customs_gaps(order, products, seller)
+        if gaps:
+            raise MissingCustomsData(order.order_number, gaps)
+    items = []
+    for line in order.lines:
+        product = products.get(line.sku)
+        descriptions = dict(product.customs_descriptions) if product else {}
+        english = descriptions.pop("en", "") or (product.title if product else line.title)
+        items.append(CustomsItem(
+            sku=line.sku, description=english, quantity=line.quantity, unit_value=line.unit_price,
+            hs_code=product.hs_code if product else "",
+            origin_country=(product.origin_country if product else "") or "",
+            unit_net_weight_g=product.unit_weight_g if product else 0,
+            translations=descriptions,
+        ))
+    return Parcel(
+        order_id=order.id or 0, order_number=order.order_number, channel=channel,
+        ordered_at=order.ordered_at.date(), seller=seller, recipient=order.ship_to,
+        items=tuple(items), currency=order.currency,
+        shipping=order.shipping if order.shipping is not None else order.subtotal * 0,
+        category=category or seller.default_category, incoterm=seller.default_incoterm,
+        carrier=shipment.carrier if shipment else "", service=shipment.service if shipment else "",
+        tracking_number=shipment.tracking_number if shipment else "",
+        invoice_number=f"INV-{order.order_number.lstrip('#')}", invoice_date=order.ordered_at.date(),
+        gross_weight_g=shipment.weight_g if shipment else 0, buyer_email=order.buyer_email,
+        note=order.note,
+    )
