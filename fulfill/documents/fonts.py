@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfbase.ttfonts import TTFont
 
 from fulfill.paths import resources_dir
@@ -65,6 +66,10 @@ def _is_han_or_kana(code: int) -> bool:
             or 0xFF00 <= code <= 0xFFEF or 0x20000 <= code <= 0x2FA1F)
 
 
+def has_han_or_kana(text: str) -> bool:
+    return any(_is_han_or_kana(ord(char)) for char in text)
+
+
 @lru_cache(maxsize=65536)
 def _font_for(char: str, bold: bool) -> str | None:
     """The font that draws `char`, or None when none of ours has it."""
@@ -92,11 +97,18 @@ def runs(text: str, bold: bool = False) -> tuple[tuple[str, str], ...]:
     current = None
     chars: list[str] = []
     for char in text:
-        font = _font_for(char, bold) if _drawable(char) else None
-        if font is None:
+        if not _drawable(char):
             continue
-        if char == " " and current is not None:
-            font = current  # a space stays in the run it is in: fewer font switches
+        code = ord(char)
+        # Stay in the current font while it has the character (digits in a Korean address
+        # match its Hangul), except that Han and kana always go to the Han font.
+        if current is not None and code in _glyphs[current] and (
+                current == HAN.name or not _is_han_or_kana(code)):
+            font = current
+        else:
+            font = _font_for(char, bold)
+            if font is None:
+                continue
         if font != current:
             if chars:
                 pieces.append((current, "".join(chars)))  # type: ignore[arg-type]
@@ -126,3 +138,14 @@ def describe(chars: list[str]) -> str:
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Width in points of `text` drawn at `size` with the fonts `runs` picks."""
     return sum(pdfmetrics.stringWidth(piece, font, size) for font, piece in runs(text, bold))
+
+
+def new_canvas(out, page_size: tuple[float, float], title: str) -> Canvas:
+    """A canvas whose every font is one of ours, embedded: reportlab would otherwise start
+    each page in Helvetica, a font the PDF does not carry."""
+    register()
+    canvas = Canvas(out, pagesize=page_size, pageCompression=1, initialFontName=LATIN.name,
+                    initialFontSize=10)
+    canvas.setTitle(title)
+    canvas.setAuthor("fulfill")
+    return canvas

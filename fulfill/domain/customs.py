@@ -124,6 +124,7 @@ class CustomsItem:
     origin_country: str
     unit_net_weight_g: int
     translations: dict[str, str] = field(default_factory=dict)  # language -> description
+    title: str = ""  # the name the seller sells it under, for the packer
 
     @property
     def value(self) -> Money:

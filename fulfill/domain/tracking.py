@@ -66,3 +66,17 @@ def grouped(number: str) -> str:
     if _S10.match(number):
         return f"{number[:2]} {number[2:5]} {number[5:8]} {number[8:11]} {number[11:]}"
     return number
+
+
+ORDER_CODE_PREFIX = "FO"
+
+
+def order_scan_code(order_id: int) -> str:
+    """What a packing slip's barcode carries: FO + the order's id in the store (FO000123)."""
+    return f"{ORDER_CODE_PREFIX}{order_id:06d}"
+
+
+def order_id_from_scan(text: str) -> int | None:
+    """The order id in a scanned packing-slip code, or None when it is not one."""
+    match = re.fullmatch(rf"{ORDER_CODE_PREFIX}(\d{{6,}})", text.strip().upper())
+    return int(match.group(1)) if match else None

@@ -88,7 +88,7 @@ def build_parcel(order: Order, products: Mapping[str, Product], seller: SellerPr
             hs_code=product.hs_code if product else "",
             origin_country=(product.origin_country if product else "") or "",
             unit_net_weight_g=product.unit_weight_g if product else 0,
-            translations=descriptions,
+            translations=descriptions, title=product.title if product else line.title,
         ))
     return Parcel(
         order_id=order.id or 0, order_number=order.order_number, channel=channel,
