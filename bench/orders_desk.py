@@ -80,7 +80,6 @@ def child(path: Path, launched_at: float) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["FULFILL_HOME"] = str(CACHE / "home")
     from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
-    from PySide6.QtWidgets import QApplication
 
     from fulfill.ui.app import application, prepare_store
     from fulfill.ui.main_window import MainWindow

@@ -7,11 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from io import BytesIO
 
-from babel import Locale
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.pdfgen.canvas import Canvas
 
-from fulfill.documents import fonts
+from fulfill.documents import captions, fonts
 from fulfill.documents.errors import DocumentError, check_printable
 from fulfill.documents.text import draw_box, draw_text, fit_line
 from fulfill.domain import Parcel
@@ -29,16 +28,9 @@ BARCODE_BOTTOM = 30.0  # room below for the number in readable groups
 FACTS_TOP = 140.0  # the row of weight, order, pieces and date
 POINTS_PER_MM = 72 / 25.4
 
-# Country names as post offices print them, where CLDR's everyday name is not that.
-_POSTAL_COUNTRY_NAMES = {
-    "HK": "HONG KONG", "MO": "MACAO", "KR": "REPUBLIC OF KOREA", "US": "UNITED STATES",
-    "CZ": "CZECH REPUBLIC", "VN": "VIET NAM", "RU": "RUSSIAN FEDERATION",
-}
-
-
 def country_name(code: str) -> str:
     """The destination in English capitals: the last line of an international address."""
-    return _POSTAL_COUNTRY_NAMES.get(code) or Locale("en").territories.get(code, code).upper()
+    return captions.country_name(code).upper()
 
 
 def _dots_to_points(dots: float, dpi: int) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
@@ -42,6 +43,14 @@ class Fitted:
 
 def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
     """Lines no wider than `width`; explicit line breaks are kept."""
+    return list(_wrapped(text, width, size, bold))
+
+
+@lru_cache(maxsize=32768)
+def _wrapped(text: str, width: float, size: float, bold: bool) -> tuple[str, ...]:
+    # Cached: a batch repeats captions and the seller's details on every page.
+    if "\n" not in text and text_width(text, size, bold) <= width:
+        return (text,)  # the usual short field: no need to look at words
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line = ""
@@ -62,7 +71,7 @@ def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
                     line = ""
                 line += char
         lines.append(line)
-    return lines
+    return tuple(lines)
 
 
 def fit(text: str, width: float, height: float, *, size: float, min_size: float = 5.0,
@@ -74,7 +83,7 @@ def fit(text: str, width: float, height: float, *, size: float, min_size: float 
     """
     current = size
     while True:
-        lines = wrap(text, width, current, bold)
+        lines = list(_wrapped(text, width, current, bold))
         limit = int(height // (current * LEADING))
         if max_lines is not None:
             limit = min(limit, max_lines)
