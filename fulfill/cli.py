@@ -3,13 +3,18 @@
   fulfill [--db PATH | --demo]          open the app on a store (default: your store)
   fulfill orders --db PATH [--status S] [--search TEXT] [--json]
   fulfill demo-data --db PATH --orders N
+  fulfill docs --db PATH --order ID --kind KIND [--lang CODE] [--paper A4|Letter] --out FILE.pdf
+  fulfill batch --db PATH (--status S | --order ID ...) --kind KIND --out FILE.pdf
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,6 +50,29 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--db", type=Path, required=True, metavar="PATH")
     demo.add_argument("--orders", type=int, default=300, metavar="N")
     demo.add_argument("--seed", type=int, default=2026)
+
+    kinds = ("label", "invoice", "cn22", "cn23", "customs", "packing-slip", "pick-list")
+    docs = commands.add_parser(
+        "docs", help="write one kind of paper for an order (or a few) to a PDF",
+        description="Write a label, invoice, CN22/CN23 ('customs' picks by value), packing "
+                    "slip or pick list. Refuses, writing nothing, when customs data is missing.")
+    batch = commands.add_parser(
+        "batch", help="write one kind of paper for many orders to one PDF",
+        description="Orders chosen by --status print when they can; those that cannot are "
+                    "listed with what is missing. Orders named with --order must all print.")
+    for sub in (docs, batch):
+        sub.add_argument("--db", type=Path, required=True, metavar="PATH")
+        sub.add_argument("--order", action="append", required=sub is docs, default=[],
+                         metavar="ID", help="order number or internal id (repeat for several)")
+        sub.add_argument("--kind", choices=kinds, required=True)
+        sub.add_argument("--lang", default=None, metavar="CODE",
+                         help="invoice's second language (default: the destination's), e.g. ja")
+        sub.add_argument("--paper", choices=("A4", "Letter"), default="A4")
+        sub.add_argument("--dpi", type=int, choices=(203, 300), default=203,
+                         help="label printer resolution")
+        sub.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    batch.add_argument("--status", choices=[s.value for s in OrderStatus],
+                       help="every order of this status, oldest first")
     return parser
 
 
@@ -100,6 +128,81 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _order_id(store, text: str) -> int:
+    """An order by its number as the channel shows it (with or without '#'), or by id."""
+    text = text.strip()
+    for number in dict.fromkeys((text, f"#{text}", text.lstrip("#"))):
+        ids = [r[0] for r in store.db.execute(
+            "SELECT id FROM orders WHERE order_number = ? ORDER BY id", [number])]
+        if len(ids) == 1:
+            return ids[0]
+        if len(ids) > 1:
+            raise FulfillError(f"Order number {number} belongs to {len(ids)} orders "
+                               f"(ids {', '.join(map(str, ids))}).",
+                               "Give the internal id with --order instead.")
+    if text.isdigit() and store.db.execute("SELECT 1 FROM orders WHERE id = ?",
+                                           [int(text)]).fetchone():
+        return int(text)
+    raise FulfillError(f"There is no order {text!r} in {store.path.name}.",
+                       "Give an order number as the channel shows it, or the internal id "
+                       "(see `fulfill orders`).")
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write a whole file or nothing: a failed run never leaves half a PDF behind."""
+    path = path.expanduser()
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        os.chmod(temp, 0o666 & ~umask)  # mkstemp makes it private; a PDF is an ordinary file
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def _cmd_papers(args: argparse.Namespace) -> int:
+    from fulfill.services import papers
+    from fulfill.storage import Store
+
+    with Store.open(args.db, create=False) as store:
+        ids = list(dict.fromkeys(_order_id(store, text) for text in args.order))
+        skipped: dict = {}
+        if args.command == "batch" and not ids:
+            if not args.status:
+                print("fulfill batch: give --status or at least one --order", file=sys.stderr)
+                return EXIT_ERROR
+            ids, skipped = papers.printable(store, papers.order_ids_for(store, status=args.status),
+                                            args.kind)
+            numbers = papers.order_numbers(store, skipped)
+            for order_id, gaps in skipped.items():
+                print(f"skipped {numbers.get(order_id, order_id)}: "
+                      + "; ".join(str(g) for g in gaps), file=sys.stderr)
+            if not ids:
+                print(f"fulfill: no {args.status} order can be printed"
+                      + (f" ({len(skipped)} skipped, see above)" if skipped else ""),
+                      file=sys.stderr)
+                return EXIT_ERROR
+        job = papers.render(store, ids, args.kind, paper=args.paper, language=args.lang,
+                            dpi=args.dpi)
+    try:
+        _write_atomically(args.out, job.pdf)
+    except OSError as error:
+        print(f"fulfill: cannot write {args.out}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_ERROR
+    orders = len(job.order_ids)
+    print(f"{job.kind}: {job.pages} page{'s' if job.pages != 1 else ''} for {orders} "
+          f"order{'s' if orders != 1 else ''} ({job.printer} printer) written to {args.out}"
+          + (f"; {len(skipped)} skipped" if skipped else ""))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -107,6 +210,8 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_orders(args)
         if args.command == "demo-data":
             return _cmd_demo_data(args)
+        if args.command in ("docs", "batch"):
+            return _cmd_papers(args)
     except FulfillError as error:
         print(f"fulfill: {error.message}\n{error.advice}".rstrip(), file=sys.stderr)
         return EXIT_ERROR

@@ -4,11 +4,28 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
 from fulfill.domain import ChannelAccount, Platform, Product
 from fulfill.storage.audit import now_text
+
+
+_PRODUCT_COLUMNS = ("sku, title, hs_code, origin_country, unit_weight_g, barcode, titles,"
+                    " customs_descriptions")
+
+
+def _product(row: tuple) -> Product:
+    return Product(*row[:6], titles=json.loads(row[6]), customs_descriptions=json.loads(row[7]))
+
+
+class UnknownSku(NamedTuple):
+    """A SKU on order lines with no product: what to add to the catalogue."""
+
+    sku: str
+    title: str  # of its latest order line
+    orders: int  # how many orders name it
 
 
 class AccountRepository:
@@ -62,13 +79,41 @@ class ProductRepository:
             )
 
     def get(self, sku: str) -> Product | None:
-        row = self.db.execute(
-            "SELECT sku, title, hs_code, origin_country, unit_weight_g, barcode, titles,"
-            " customs_descriptions FROM products WHERE sku = ?", [sku]
-        ).fetchone()
-        if row is None:
-            return None
-        return Product(*row[:6], titles=json.loads(row[6]), customs_descriptions=json.loads(row[7]))
+        row = self.db.execute(f"SELECT {_PRODUCT_COLUMNS} FROM products WHERE sku = ?",
+                              [sku]).fetchone()
+        return None if row is None else _product(row)
+
+    def all(self) -> list[Product]:
+        return [_product(r) for r in self.db.execute(
+            f"SELECT {_PRODUCT_COLUMNS} FROM products ORDER BY sku")]
+
+    def by_skus(self, skus: Iterable[str]) -> dict[str, Product]:
+        """The products for these SKUs (unknown ones are absent), in one query per 500."""
+        wanted = sorted(set(skus))
+        found: dict[str, Product] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            for row in self.db.execute(
+                f"SELECT {_PRODUCT_COLUMNS} FROM products"
+                f" WHERE sku IN ({', '.join('?' * len(chunk))})", chunk):
+                found[row[0]] = _product(row)
+        return found
+
+    def delete(self, sku: str) -> bool:
+        """Remove a product; order lines keep their SKU (it becomes unknown). True if found."""
+        with self.db.atomic():
+            return self.db.execute("DELETE FROM products WHERE sku = ?", [sku]).rowcount > 0
+
+    def unknown_skus(self) -> list[UnknownSku]:
+        """SKUs that orders name but the catalogue lacks, most-ordered first, each with the
+        title of its latest order line: the list of products to complete."""
+        rows = self.db.execute(
+            "SELECT l.sku, count(DISTINCT l.order_id),"
+            " (SELECT l2.title FROM order_lines l2 JOIN orders o ON o.id = l2.order_id"
+            "  WHERE l2.sku = l.sku ORDER BY o.ordered_at DESC, l2.id DESC LIMIT 1)"
+            " FROM order_lines l LEFT JOIN products p ON p.sku = l.sku"
+            " WHERE p.id IS NULL GROUP BY l.sku ORDER BY 2 DESC, l.sku")
+        return [UnknownSku(sku, title or "", orders) for sku, orders, title in rows]
 
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM products").fetchone()[0]

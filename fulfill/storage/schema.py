@@ -210,5 +210,21 @@ def m002_sync_and_outbox(db: Database) -> None:
     )
 
 
+@migrations()
+def m003_papers(db: Database) -> None:
+    _run_script(
+        db,
+        """
+        -- Store-wide settings as JSON values: the seller profile (exporter on every paper)
+        -- and document settings such as the CN23 threshold per currency.
+        CREATE TABLE store_settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)
