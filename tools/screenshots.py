@@ -20,10 +20,10 @@ def main() -> int:
     home = Path(tempfile.mkdtemp(prefix="fulfill-shots-"))
     os.environ["FULFILL_HOME"] = str(home)
 
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from fulfill.services import demo
+    from fulfill.services import demo, papers
     from fulfill.storage import Store
     from fulfill.ui.app import application
     from fulfill.ui.main_window import MainWindow
@@ -36,16 +36,46 @@ def main() -> int:
     window.resize(1440, 860)
     window.show()
 
+    def save(widget, name: str) -> None:
+        QApplication.processEvents()
+        out_dir.mkdir(parents=True, exist_ok=True)
+        widget.grab().save(str(out_dir / name))
+        print(out_dir / name)
+
     def shoot() -> None:
         model = window.model
         for row in range(model.rowCount()):
             if model.index(row, 4).data() == "CN":
                 window.table.selectRow(row)
                 break
-        QApplication.processEvents()
-        out_dir.mkdir(parents=True, exist_ok=True)
-        window.grab().save(str(out_dir / "orders.png"))
-        print(out_dir / "orders.png")
+        save(window, "orders.png")
+        window.show_products()
+        products = window.products_window
+        products.loaded.connect(lambda: QTimer.singleShot(300, shoot_products), Qt.ConnectionType.SingleShotConnection)
+
+    def shoot_products() -> None:
+        products = window.products_window
+        products.resize(1360, 800)
+        products.select_sku("SG-MASK-CICA10") or products.table.selectRow(0)
+        products.unknown_table.selectRow(0)
+        save(products, "products.png")
+        products.close()
+        window.edit_seller_profile()
+        QTimer.singleShot(500, shoot_profile)
+
+    def shoot_profile() -> None:
+        dialog = window.seller_profile_dialog
+        dialog.adjustSize()
+        save(dialog, "seller-profile.png")
+        dialog.reject()
+        with Store.open(store_path) as store:
+            ready = papers.order_ids_for(store, status="awaiting_shipment")
+        window.preview_papers(ready, kind="label")
+        window.papers_window.resize(900, 920)
+        window.papers_window.rendered.connect(lambda _job: QTimer.singleShot(500, shoot_papers))
+
+    def shoot_papers() -> None:
+        save(window.papers_window, "papers-preview.png")
         window.close()
         app.quit()
 

@@ -27,12 +27,16 @@ from fulfill.services.channels import deliver_write_backs, stop_sandboxes
 from fulfill.services.outbox import ship_order
 from fulfill.storage.orders import OrderRepository
 from fulfill.storage.outbox import OutboxRepository
+from fulfill.ui.catalog_window import ProductsWindow
 from fulfill.ui.channels_window import ChannelsWindow
 from fulfill.ui.filters import FilterBar, StatusList
 from fulfill.ui.import_dialog import open_import_dialog
 from fulfill.ui.order_detail import OrderDetailView
 from fulfill.ui.orders_model import COLUMNS, OrdersTableModel
+from fulfill.ui.papers_window import PapersWindow, ParcelPrinting
+from fulfill.ui.printing import PrintersDialog
 from fulfill.ui.reader import StoreReader
+from fulfill.ui.seller_profile_dialog import open_seller_profile
 from fulfill.ui.ship_dialog import ShipDialog
 from fulfill.ui.store_worker import StoreWorker
 
@@ -61,6 +65,8 @@ class MainWindow(QMainWindow):
         self._error_box: QMessageBox | None = None
         self._shown: int | None = None
         self._counts: dict[OrderStatus, int] = {}
+        self.products_window: ProductsWindow | None = None
+        self.papers_window: PapersWindow | None = None
 
         self.setWindowTitle(f"fulfill — {'Demo store' if demo else store_path.name}")
         self._build_widgets()
@@ -69,6 +75,9 @@ class MainWindow(QMainWindow):
         self.channels.accountsChanged.connect(self._reload_accounts)
         self.channels.syncFinished.connect(lambda outcome: self.statusBar().showMessage(
             outcome.summary_line(), 15000))
+        self.parcel_printing = ParcelPrinting(
+            self, store_path, self.worker, self.settings,
+            on_status=lambda text: self.statusBar().showMessage(text, 15000))
         self._build_menus()
         self._restore_layout()
         self.filters.set_choices(list(self._accounts.values()), countries_in_use(self._db), self.locale)
@@ -142,6 +151,9 @@ class MainWindow(QMainWindow):
         import_action.triggered.connect(self.import_orders)
         file_menu.addAction(import_action)
         file_menu.addSeparator()
+        self._add_action(file_menu, "&Seller profile…", self.edit_seller_profile)
+        self._add_action(file_menu, "P&rinters…", lambda: PrintersDialog(self.settings, self).exec())
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
@@ -159,12 +171,29 @@ class MainWindow(QMainWindow):
         self.ship_action.triggered.connect(self.mark_selected_shipped)
         self.ship_action.setEnabled(False)
         order_menu.addAction(self.ship_action)
+        order_menu.addSeparator()
+        self._add_action(order_menu, "&Print label and customs papers", self.print_selected_papers,
+                         "Ctrl+P")
+        self._add_action(order_menu, "Pre&view papers…",
+                         lambda: self.preview_papers(self.selected_order_ids()), "Ctrl+Shift+V")
+        self._add_action(order_menu, "Print &batch…", self.print_batch, "Ctrl+Shift+B")
+        catalog_menu = self.menuBar().addMenu("&Catalog")
+        self._add_action(catalog_menu, "&Products…", self.show_products, "Ctrl+Shift+P")
+        self._add_action(catalog_menu, "&Seller profile…", self.edit_seller_profile)
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About fulfill", self)
         about.triggered.connect(lambda: QMessageBox.about(
             self, "About fulfill", f"fulfill {__version__}\nOrders, customs papers and parcels "
             "for cross-border sellers.\n\nStore: " + str(self.store_path)))
         help_menu.addAction(about)
+
+    def _add_action(self, menu, text: str, slot, shortcut: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
 
     # --- queries ---------------------------------------------------------------------
     def current_filter(self) -> OrderFilter:
@@ -292,6 +321,51 @@ class MainWindow(QMainWindow):
         self.shown_label.setText(f"Marking {order.order_number} shipped…")
         self.worker.submit(job, done, self._failed, owner=self)
 
+    # --- papers and catalogue ----------------------------------------------------------
+    def selected_order_ids(self) -> list[int]:
+        """The selected orders in desk order, or the current one."""
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        ids = [self.model.order_id(row) for row in rows]
+        return ids or ([self._selected_id] if self._selected_id is not None else [])
+
+    def preview_papers(self, ids: list[int], kind: str = "label", title: str = "") -> None:
+        if not ids:
+            self.statusBar().showMessage("Select the orders whose papers to preview.", 8000)
+            return
+        if self.papers_window is not None:
+            self.papers_window.close()
+        self.papers_window = PapersWindow(self.store_path, self.worker, self.settings, ids,
+                                          kind=kind, title=title, parent=self)
+        self.papers_window.destroyed.connect(lambda: setattr(self, "papers_window", None))
+        self.papers_window.show()
+
+    def print_selected_papers(self) -> None:
+        self.parcel_printing.start(self.selected_order_ids())
+
+    def print_batch(self) -> None:
+        """Labels for several selected orders, else for every order the desk lists."""
+        selected = self.selected_order_ids()
+        if len(selected) > 1:
+            self.preview_papers(selected, title=f"{len(selected):,} selected orders")
+            return
+        flt, sort = self.current_filter(), self._sort
+        status = flt.statuses[0].label.lower() if flt.statuses else "listed"
+        self._reader.submit("batch", lambda db: order_ids(db, flt, sort), lambda ids: (
+            self.preview_papers(ids, title=f"batch of {len(ids):,} {status} orders")), self._failed)
+
+    def show_products(self) -> None:
+        if self.products_window is None:
+            self.products_window = ProductsWindow(self.worker, self.settings, self)
+        else:
+            self.products_window.reload()
+        self.products_window.show()
+        self.products_window.raise_()
+        self.products_window.activateWindow()
+
+    def edit_seller_profile(self) -> None:
+        open_seller_profile(self, self.worker, lambda _profile: self.statusBar().showMessage(
+            "Seller profile saved.", 8000))
+
     # --- actions ---------------------------------------------------------------------
     def show_channels(self) -> None:
         self.channels.show()
@@ -356,6 +430,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         self.channels.close()
+        for window in (self.products_window, self.papers_window):
+            if window is not None:
+                window.close()
         self.worker.close()
         stop_sandboxes()
         self._reader.close()
