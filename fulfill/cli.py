@@ -73,6 +73,16 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
     batch.add_argument("--status", choices=[s.value for s in OrderStatus],
                        help="every order of this status, oldest first")
+
+    threshold = commands.add_parser(
+        "cn23-threshold", help="show or set the value from which CN 23 replaces CN 22",
+        description="The UPU line is 300 SDR; Korea Post publishes what that is in each "
+                    "currency. Set the figure per currency (e.g. USD 400.00), or --reset it "
+                    "to the built-in table.")
+    threshold.add_argument("--db", type=Path, required=True, metavar="PATH")
+    threshold.add_argument("--currency", metavar="CCY", help="e.g. USD, JPY, KRW")
+    threshold.add_argument("--amount", metavar="AMOUNT", help="e.g. 400.00")
+    threshold.add_argument("--reset", action="store_true", help="back to the built-in figure")
     return parser
 
 
@@ -203,6 +213,31 @@ def _cmd_papers(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_cn23_threshold(args: argparse.Namespace) -> int:
+    from fulfill.documents.customs_forms import SDR_300
+    from fulfill.domain import Money
+    from fulfill.i18n import format_money
+    from fulfill.storage import Store
+
+    with Store.open(args.db) as store:
+        if args.currency:
+            currency = args.currency.upper()
+            if args.reset:
+                store.settings.save_cn23_threshold(currency, None)
+            elif args.amount:
+                try:
+                    store.settings.save_cn23_threshold(currency, Money.parse(args.amount, currency))
+                except ValueError as error:
+                    print(f"fulfill: {error}", file=sys.stderr)
+                    return EXIT_ERROR
+        saved = store.settings.cn23_thresholds()
+    for code in sorted(set(SDR_300) | set(saved)):
+        amount = saved.get(code) or SDR_300[code]
+        source = "set for this store" if code in saved else "built-in"
+        print(f"{code}  {format_money(amount):>18}  {source}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -212,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_demo_data(args)
         if args.command in ("docs", "batch"):
             return _cmd_papers(args)
+        if args.command == "cn23-threshold":
+            return _cmd_cn23_threshold(args)
     except FulfillError as error:
         print(f"fulfill: {error.message}\n{error.advice}".rstrip(), file=sys.stderr)
         return EXIT_ERROR

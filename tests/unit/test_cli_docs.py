@@ -134,3 +134,19 @@ def test_batch_labels_one_page_per_printable_order_and_lists_the_rest(db, tmp_pa
     text = pdf_tools.text(pdf)
     assert all(numbers[i] in text for i in ids if i != ids[1])
     assert numbers[ids[1]] not in text
+
+
+def test_the_cn23_threshold_can_be_set_per_currency_and_reset(tmp_path, capsys):
+    from fulfill.cli import main
+    from fulfill.domain import Money
+    from fulfill.storage import Store
+
+    path = tmp_path / "t.sqlite"
+    assert main(["cn23-threshold", "--db", str(path), "--currency", "usd", "--amount", "410.00"]) == 0
+    assert "set for this store" in capsys.readouterr().out
+    with Store.open(path) as store:
+        assert store.settings.cn23_thresholds() == {"USD": Money(41000, "USD")}
+    assert main(["cn23-threshold", "--db", str(path), "--currency", "USD", "--amount", "1.234"]) == 2
+    assert main(["cn23-threshold", "--db", str(path), "--currency", "USD", "--reset"]) == 0
+    with Store.open(path) as store:
+        assert store.settings.cn23_thresholds() == {}
