@@ -10,16 +10,14 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from fulfill import __version__, paths
+from fulfill.files import write_atomically
 from fulfill.domain import OrderStatus
 from fulfill.errors import FulfillError
 
@@ -158,25 +156,6 @@ def _order_id(store, text: str) -> int:
                        "(see `fulfill orders`).")
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write a whole file or nothing: a failed run never leaves half a PDF behind."""
-    path = path.expanduser()
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        os.chmod(temp, 0o666 & ~umask)  # mkstemp makes it private; a PDF is an ordinary file
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-
-
 def _cmd_papers(args: argparse.Namespace) -> int:
     from fulfill.services import papers
     from fulfill.storage import Store
@@ -202,7 +181,7 @@ def _cmd_papers(args: argparse.Namespace) -> int:
         job = papers.render(store, ids, args.kind, paper=args.paper, language=args.lang,
                             dpi=args.dpi)
     try:
-        _write_atomically(args.out, job.pdf)
+        write_atomically(args.out, job.pdf)
     except OSError as error:
         print(f"fulfill: cannot write {args.out}: {error.strerror or error}", file=sys.stderr)
         return EXIT_ERROR

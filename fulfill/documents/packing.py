@@ -12,21 +12,14 @@ from reportlab.graphics.barcode.code128 import Code128
 from reportlab.pdfgen.canvas import Canvas
 
 from fulfill.documents import fonts
-from fulfill.documents.errors import DocumentError, check_printable
+from fulfill.documents.errors import check_printable
+from fulfill.documents.layout import paper_size
 from fulfill.documents.text import draw_box, draw_text, fit_line
 from fulfill.domain import Parcel
 from fulfill.domain.tracking import order_scan_code
 
-PAPER = {"A4": (595.28, 841.89), "Letter": (612.0, 792.0)}
 MARGIN = 40.0
 ROW = 24.0  # table row height: room for two lines of an item's name
-
-
-def _paper(name: str) -> tuple[float, float]:
-    try:
-        return PAPER[name]
-    except KeyError:
-        raise DocumentError(f"Unknown paper {name!r}.", "Choose A4 or Letter.") from None
 
 
 @dataclass(frozen=True)
@@ -149,7 +142,7 @@ def _draw_slip(canvas: Canvas, parcel: Parcel, page_size: tuple[float, float]) -
 
 def packing_slip_pdf(parcels: Sequence[Parcel], *, paper: str = "A4") -> bytes:
     """One packing slip per parcel (more pages when the order is long)."""
-    page_size = _paper(paper)
+    page_size = paper_size(paper)
     fonts.register()
     for parcel in parcels:
         check_printable(_slip_texts(parcel), where=f"Packing slip for order {parcel.order_number}")
@@ -186,7 +179,7 @@ def pick_lines(parcels: Sequence[Parcel]) -> list[PickLine]:
 def pick_list_pdf(parcels: Sequence[Parcel], *, paper: str = "A4",
                   day: date | None = None) -> bytes:
     """The pick list of a batch: every SKU with its total, then the orders in the batch."""
-    page_size = _paper(paper)
+    page_size = paper_size(paper)
     width, height = page_size
     inner = width - 2 * MARGIN
     fonts.register()

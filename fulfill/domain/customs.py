@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from fulfill.domain.address import Address
+from fulfill.domain.catalog import normalize_hs_code
 from fulfill.domain.money import Money
 
 
@@ -51,7 +52,7 @@ def hs_problem(code: str) -> str | None:
 
     6 digits (HS) or 10 (Korean HSK); chapter 77 is reserved and 98/99 are national only.
     """
-    digits = re.sub(r"[\s.\-]", "", code)
+    digits = normalize_hs_code(code)
     if not digits:
         return "no HS code"
     if not _HS_DIGITS.match(digits):
@@ -64,7 +65,7 @@ def hs_problem(code: str) -> str | None:
 
 def hs6(code: str) -> str:
     """The six digits every country reads, dotted as printed: "3304.99"."""
-    digits = re.sub(r"[\s.\-]", "", code)[:6]
+    digits = normalize_hs_code(code)[:6]
     return f"{digits[:4]}.{digits[4:]}"
 
 

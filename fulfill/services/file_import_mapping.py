@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
@@ -24,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale
 
 from fulfill.domain import Address, AddressText, Money, OrderLine, currency_digits, is_latin
+from fulfill.files import write_atomically
 from fulfill.errors import FulfillError
 
 MAPPING_VERSION = 1
@@ -190,7 +189,7 @@ class MappingStore:
         path = self._path(name)
         text = json.dumps({"name": name.strip(), "mapping": mapping.to_dict()},
                           ensure_ascii=False, indent=2)
-        _write_atomically(path, text)
+        write_atomically(path, text)
         return path
 
     def load(self, name: str) -> ColumnMapping | None:
@@ -217,20 +216,6 @@ class MappingStore:
 
     def delete(self, name: str) -> None:
         self._path(name).unlink(missing_ok=True)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Temp file in the same folder, then os.replace: a crash leaves the old file or the new."""
-    fd, temp = tempfile.mkstemp(prefix=path.stem, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 # --- cell text -> values ------------------------------------------------------------------

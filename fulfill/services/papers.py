@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from fulfill.documents.layout import PAPER_SIZES
 from fulfill.domain import Order, OrderStatus, Parcel, Shipment, ShipmentStatus
 from fulfill.domain.tracking import normalize_tracking_number
 from fulfill.errors import FulfillError
@@ -24,7 +25,7 @@ from fulfill.storage.order_queries import OrderFilter, OrderSort, order_ids
 DOCUMENT_KINDS = ("label", "invoice", "cn22", "cn23", "customs", "packing-slip", "pick-list")
 # Papers that describe the goods to customs: every product needs its customs data.
 CUSTOMS_KINDS = frozenset({"label", "invoice", "cn22", "cn23", "customs"})
-PAPERS = ("A4", "Letter")
+PAPERS = tuple(PAPER_SIZES)
 LABEL_PRINTER, DOCUMENT_PRINTER = "label", "document"
 
 Printer = Literal["label", "document"]

@@ -26,13 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from fulfill.errors import FulfillError
+from fulfill.files import write_atomically
 from fulfill.services import papers
 from fulfill.storage import Store
 from fulfill.ui.account_dialog import BAD_COLOUR, OK_COLOUR
 from fulfill.ui.missing_data_dialog import ask_for_missing_data
 from fulfill.ui.printing import (
     DOCUMENT, LABEL, PagePrinter, PrinterProfile, PrintersDialog, load_pdf, load_profile,
-    system_printer, write_pdf_atomically,
+    system_printer, 
 )
 from fulfill.ui.store_worker import StoreWorker, run_in_thread
 
@@ -75,7 +76,7 @@ def save_pdf_dialog(parent: QWidget, settings: QSettings, pdf: bytes, name: str)
         return None
     path = Path(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
     try:
-        write_pdf_atomically(path, pdf)
+        write_atomically(path, pdf)
     except OSError as error:
         QMessageBox.warning(parent, "Save as PDF", f"{path} could not be written: "
                             f"{error.strerror or error}. Choose another folder.")
@@ -313,7 +314,7 @@ class PapersWindow(QWidget):
         return f"{FILE_NAMES.get(kind, kind)}-{date.today():%Y-%m-%d}.pdf"
 
     def save_to(self, path: Path) -> None:
-        write_pdf_atomically(path, self.job.pdf)
+        write_atomically(path, self.job.pdf)
         self.status.setText(f"<span style='color:{OK_COLOUR}'>Saved {escape(str(path))}</span>")
 
     def save_as(self) -> None:

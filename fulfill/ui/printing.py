@@ -11,8 +11,6 @@ the document printer (A4 or Letter invoices and customs forms). A profile withou
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,10 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from fulfill.errors import FulfillError
+from fulfill.services.papers import PAPERS
 
 LABEL, DOCUMENT = "label", "document"
 LABEL_DPIS = (203, 300)
-PAPERS = ("A4", "Letter")
 DOCUMENT_DPI = 300  # plenty for 7 pt text and barcodes on an office laser printer
 _POINTS_PER_INCH = 72
 
@@ -252,22 +250,6 @@ class PagePrinter(QObject):
             self.failed.emit(error)
             return
         QTimer.singleShot(0, self._step)
-
-
-def write_pdf_atomically(path: Path | str, pdf: bytes) -> None:
-    """Write the whole file or nothing: a temporary file beside it, then a rename."""
-    target = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
-                                         dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(pdf)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 # --- the Printers… dialog ------------------------------------------------------------------

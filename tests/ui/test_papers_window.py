@@ -12,11 +12,11 @@ from reportlab.pdfgen import canvas
 
 from fulfill.services import demo, papers
 from fulfill.storage import Store
+from fulfill.files import write_atomically
 from fulfill.ui.papers_window import PapersWindow, ParcelPrinting
 from fulfill.ui.store_worker import StoreWorker
 from fulfill.ui.printing import (
     DOCUMENT, LABEL, PagePrinter, PrinterProfile, load_profile, pdf_printer, print_pdf, save_profile,
-    write_pdf_atomically,
 )
 from tests.conftest import FIXED_NOW
 from tests.documents.pdf_tools import page_sizes
@@ -73,7 +73,7 @@ def test_profiles_are_remembered(ui_settings):
 
 def test_atomic_write(tmp_path):
     target = tmp_path / "papers.pdf"
-    write_pdf_atomically(target, b"%PDF-1.4 test")
+    write_atomically(target, b"%PDF-1.4 test")
     assert target.read_bytes() == b"%PDF-1.4 test"
     assert [p.name for p in tmp_path.iterdir()] == ["papers.pdf"]
 
