@@ -11,12 +11,14 @@ Each failure becomes a ChannelError that says what happened and what to do.
 from __future__ import annotations
 
 import email.utils
+import json
 import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 import requests
 
 from fulfill import __version__
@@ -48,13 +50,23 @@ class Reply:
     def json(self) -> Any:
         if self._json is None:
             try:
-                self._json = requests.models.complexjson.loads(self.body.decode("utf-8"))
+                self._json = _parse_json(self.body)
             except (ValueError, UnicodeDecodeError) as error:
                 raise PayloadError(
                     f"The platform sent data that is not valid JSON ({error}) from {self.url}.",
                     "Try again later; if it keeps happening, report it to support with the log.",
                 ) from None
         return self._json
+
+
+def _parse_json(body: bytes) -> Any:
+    """orjson parses a page of orders about twice as fast as the standard library, and parsing
+    holds the interpreter lock the saving thread needs. What orjson refuses (NaN, lone
+    surrogates) goes to the standard library, which decides whether it is JSON at all."""
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return json.loads(body.decode("utf-8"))
 
 
 def retry_after_seconds(value: str | None, default: float) -> float:

@@ -24,8 +24,8 @@ def now_text() -> str:
     return utc_text(datetime.now(UTC))
 
 
-INSERT = ("INSERT INTO audit_log (at, entity, entity_id, action, old_value, new_value, actor, note)"
-          " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+INSERT_HEAD = "INSERT INTO audit_log (at, entity, entity_id, action, old_value, new_value, actor, note)"
+INSERT = f"{INSERT_HEAD} VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 @dataclass(frozen=True, slots=True)

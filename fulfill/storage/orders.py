@@ -27,34 +27,51 @@ _ORDER_COLUMNS = (
     "currency", "subtotal", "shipping", "tax", "discount", "total", "item_count", "note",
     "raw", "content_hash",
 )
-_INSERT_ORDER = (
-    f"INSERT INTO orders ({', '.join(_ORDER_COLUMNS)}, created_at, synced_at)"
-    f" VALUES ({', '.join('?' * len(_ORDER_COLUMNS))}, ?, ?)"
-)
+_INSERT_ORDER_HEAD = f"INSERT INTO orders ({', '.join(_ORDER_COLUMNS)}, created_at, synced_at)"
 _UPDATE_ORDER = (
     f"UPDATE orders SET {', '.join(c + ' = ?' for c in _ORDER_COLUMNS)}, synced_at = ?"
     " WHERE id = ?"
 )
-_INSERT_LINE = (
+_LINES_HEAD = (
     "INSERT INTO order_lines (order_id, line_no, sku, title, quantity, unit_price, platform_line_id)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
+_SEARCH_HEAD = "INSERT INTO orders_fts (rowid, number, buyer, address, items)"
+
+
+def insert_rows(conn, head: str, rows: list[tuple]) -> list[tuple]:
+    """`head` VALUES (...), (...), ... in as few statements as SQLite's parameter limit
+    allows: SQLite then inserts a whole chunk in one call instead of one call per row.
+    `head` may end in a RETURNING clause, whose rows are returned."""
+    if not rows:
+        return []
+    width = len(rows[0])
+    placeholder = f"({', '.join('?' * width)})"
+    per_statement = 32_000 // width  # SQLite allows 32,766 parameters per statement
+    returning = ""
+    if " RETURNING " in head:
+        head, returning = head.split(" RETURNING ")
+        returning = f" RETURNING {returning}"
+    returned: list[tuple] = []
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        sql = f"{head} VALUES {', '.join([placeholder] * len(chunk))}{returning}"
+        returned += conn.execute(sql, [value for row in chunk for value in row]).fetchall()
+    return returned
 
 
 @dataclass
 class _Batch:
-    """Rows a save adds besides the orders, written together: one executemany each."""
+    """Rows a save adds besides the orders, written together in multi-row INSERTs."""
 
     lines: list[tuple] = field(default_factory=list)
     search: list[tuple] = field(default_factory=list)
     audit: list[tuple] = field(default_factory=list)
+    new: dict[tuple[int, str], Order] = field(default_factory=dict)
 
     def write(self, conn) -> None:
-        conn.executemany(_INSERT_LINE, self.lines)
-        conn.executemany(
-            "INSERT INTO orders_fts (rowid, number, buyer, address, items) VALUES (?, ?, ?, ?, ?)",
-            self.search)
-        conn.executemany(audit.INSERT, self.audit)
+        insert_rows(conn, _LINES_HEAD, self.lines)
+        insert_rows(conn, _SEARCH_HEAD, self.search)
+        insert_rows(conn, audit.INSERT_HEAD, self.audit)
 
 
 @dataclass
@@ -165,13 +182,36 @@ class OrderRepository:
         with self.db.atomic():
             known = self._existing(orders)
             for order in orders:
-                existing = known.get((order.account_id, order.platform_order_id))
+                key = (order.account_id, order.platform_order_id)
+                existing = known.get(key)
+                if existing is None or key in batch.new:
+                    if key not in batch.new:
+                        result.created += 1
+                    batch.new[key] = order  # listed twice in one batch: the later one wins
+                    continue
                 order.id = self._save_one(order, existing, now, actor, result, batch)
-                known[(order.account_id, order.platform_order_id)] = (
-                    order.id, order.status.value, None)
-                result.ids.append(order.id)
+                known[key] = (order.id, order.status.value, None)
+            self._insert_new(batch, now, actor)
             batch.write(self.db.conn)
+        for order in orders:
+            if order.id is None:  # an earlier copy of an order listed twice
+                order.id = batch.new[(order.account_id, order.platform_order_id)].id
+        result.ids = [order.id for order in orders]  # type: ignore[misc]
         return result
+
+    def _insert_new(self, batch: _Batch, now: str, actor: str) -> None:
+        """Insert the new orders of a batch and queue their lines, search text and audit."""
+        pending = list(batch.new.values())
+        prepared = [_order_values(order) for order in pending]
+        rows = [(*values, now, now) for values, _ in prepared]
+        ids = {(r[0], r[1]): r[2] for r in insert_rows(
+            self.db.conn, f"{_INSERT_ORDER_HEAD} RETURNING account_id, platform_order_id, id", rows)}
+        for order, (_, lines) in zip(pending, prepared, strict=True):
+            order.id = order_id = ids[(order.account_id, order.platform_order_id)]
+            batch.audit.append((now, "order", order_id, "created", "", order.status.value,
+                                actor, ""))
+            batch.lines.extend((order_id, *line) for line in lines)
+            batch.search.append((order_id, *_search_document(order)))
 
     def _existing(self, orders: list[Order]) -> dict[tuple[int, str], tuple[int, str, str | None]]:
         """(account, platform id) -> (id, status, content hash) for the stored ones, in one go."""
@@ -190,33 +230,28 @@ class OrderRepository:
                 found.update(((account_id, r[0]), (r[1], r[2], r[3])) for r in rows)
         return found
 
-    def _save_one(self, order: Order, existing: tuple[int, str, str | None] | None, now: str,
+    def _save_one(self, order: Order, existing: tuple[int, str, str | None], now: str,
                   actor: str, result: SaveResult, batch: _Batch) -> int:
         values, lines = _order_values(order)
         conn = self.db.conn
-        if existing and existing[2] == values[-1]:
+        if existing[2] == values[-1]:
             result.unchanged += 1
             return existing[0]
-        if existing and _has_blanks(order) and self._keep_known_buyer_data(order, existing[0]):
+        if _has_blanks(order) and self._keep_known_buyer_data(order, existing[0]):
             values, lines = _order_values(order)
             if existing[2] == values[-1]:
                 result.unchanged += 1
                 return existing[0]
-        if existing:
-            order_id, old_status = existing[0], existing[1]
-            conn.execute(_UPDATE_ORDER, (*values, now, order_id))
-            conn.execute("DELETE FROM order_lines WHERE order_id = ?", (order_id,))
-            conn.execute("DELETE FROM orders_fts WHERE rowid = ?", (order_id,))
-            if old_status != order.status.value:
-                batch.audit.append((now, "order", order_id, "status", old_status,
-                                    order.status.value, actor, ""))
-            else:
-                batch.audit.append((now, "order", order_id, "updated", "", "", actor, ""))
-            result.changed += 1
+        order_id, old_status = existing[0], existing[1]
+        conn.execute(_UPDATE_ORDER, (*values, now, order_id))
+        conn.execute("DELETE FROM order_lines WHERE order_id = ?", (order_id,))
+        conn.execute("DELETE FROM orders_fts WHERE rowid = ?", (order_id,))
+        if old_status != order.status.value:
+            batch.audit.append((now, "order", order_id, "status", old_status,
+                                order.status.value, actor, ""))
         else:
-            order_id = conn.execute(_INSERT_ORDER, (*values, now, now)).lastrowid
-            batch.audit.append((now, "order", order_id, "created", "", order.status.value, actor, ""))
-            result.created += 1
+            batch.audit.append((now, "order", order_id, "updated", "", "", actor, ""))
+        result.changed += 1
         batch.lines.extend((order_id, *line) for line in lines)
         batch.search.append((order_id, *_search_document(order)))
         return order_id

@@ -23,6 +23,27 @@ def test_saving_twice_changes_nothing(store):
     assert store.orders.count() == 2
 
 
+def test_an_order_listed_twice_in_one_batch_is_stored_once_as_listed_last(store):
+    acc = store.accounts.add(account())
+    first, second = order(acc.id, "#1"), order(acc.id, "#1", status=OrderStatus.CANCELLED)
+    result = store.orders.save([first, second, order(acc.id, "#2")])
+    assert result.created == 2 and store.orders.count() == 2
+    assert first.id == second.id == result.ids[0] == result.ids[1]
+    assert store.orders.get(first.id).status is OrderStatus.CANCELLED
+
+
+def test_a_batch_larger_than_one_statement_is_stored_whole(store):
+    # 2,000 orders need two multi-row INSERTs; lines, search text and audit follow each one.
+    acc = store.accounts.add(account())
+    result = store.orders.save([order(acc.id, f"#{n}") for n in range(2000)])
+    assert result.created == 2000 and len(set(result.ids)) == 2000
+    counts = [store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+              for table in ("orders", "orders_fts", "audit_log")]
+    assert counts == [2000, 2000, 2000]
+    last = store.orders.get(result.ids[-1])
+    assert last.order_number == "#1999" and last.lines
+
+
 def test_same_platform_id_on_two_accounts_is_two_orders(store):
     a = store.accounts.add(account(Platform.SHOPIFY, "A"))
     b = store.accounts.add(account(Platform.EBAY, "B"))
