@@ -35,9 +35,15 @@ class DeliveryReport:
 
 def ship_order(store: Store, order_id: int, *, carrier: str, tracking_number: str,
                shipped_at: datetime | None = None, lines: tuple[ShippedLine, ...] = (),
-               service: str = "", actor: str = "packer") -> int | None:
+               service: str = "", actor: str = "packer", shipment_id: int | None = None,
+               order_complete: bool | None = None) -> int | None:
     """Mark an order shipped and queue the tracking write-back. Returns the outbox id
-    (None when this exact tracking number was already queued for the order)."""
+    (None when this exact tracking number was already queued for the order).
+
+    `shipment_id` names the draft shipment this parcel was packed under (it becomes the
+    shipped one); without it a shipment is added. `lines` lists what this parcel holds when
+    it is not the whole order; `order_complete` says whether the order is then all shipped
+    (default: only when no lines are given)."""
     order = store.orders.get(order_id)
     if order is None:
         raise KeyError(f"No order with id {order_id}")
@@ -46,13 +52,21 @@ def ship_order(store: Store, order_id: int, *, carrier: str, tracking_number: st
                             shipped_at, lines, service)
     payload = asdict(notice)
     payload["shipped_at"] = audit.utc_text(shipped_at)
+    complete = not lines if order_complete is None else order_complete
     with store.errors(), store.db.atomic():
-        store.db.execute(
-            "INSERT INTO shipments (order_id, carrier, service, tracking_number, status, shipped_at,"
-            " created_at) VALUES (?, ?, ?, ?, 'shipped', ?, ?)",
-            [order_id, carrier, service, notice.tracking_number, audit.utc_text(shipped_at),
-             audit.now_text()])
-        if order.status is not OrderStatus.SHIPPED and not lines:
+        if shipment_id is None:
+            store.db.execute(
+                "INSERT INTO shipments (order_id, carrier, service, tracking_number, status,"
+                " shipped_at, created_at) VALUES (?, ?, ?, ?, 'shipped', ?, ?)",
+                [order_id, carrier, service, notice.tracking_number, audit.utc_text(shipped_at),
+                 audit.now_text()])
+        else:
+            store.db.execute(
+                "UPDATE shipments SET carrier = ?, service = ?, tracking_number = ?,"
+                " status = 'shipped', shipped_at = ? WHERE id = ? AND order_id = ?",
+                [carrier, service, notice.tracking_number, audit.utc_text(shipped_at),
+                 shipment_id, order_id])
+        if order.status is not OrderStatus.SHIPPED and complete:
             store.orders.set_status(order_id, OrderStatus.SHIPPED, actor=actor,
                                     note=f"{carrier} {notice.tracking_number}")
         return OutboxRepository(store.db).enqueue(

@@ -9,12 +9,12 @@ order by order), and hands back PDF bytes tagged with the printer they are meant
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from fulfill.documents.layout import PAPER_SIZES
-from fulfill.domain import Order, OrderStatus, Parcel, Shipment, ShipmentStatus
+from fulfill.domain import Order, OrderLine, OrderStatus, Parcel, Shipment, ShipmentStatus
 from fulfill.domain.tracking import normalize_tracking_number
 from fulfill.errors import FulfillError
 from fulfill.services.parcels import Gap, MissingCustomsData, build_parcel
@@ -314,6 +314,58 @@ def parcel_papers(store: Store, order_ids: Iterable[int], *, paper: str = "A4",
         jobs.append(PrintJob("+".join(part[0] for part in parts), printer, pdf, ids,
                              _page_count(pdf)))
     return jobs
+
+
+def one_parcel_papers(store: Store, order_id: int, *, contents: Mapping[str, int] | None = None,
+                      shipment_id: int | None = None, paper: str = "A4", dpi: int = 203
+                      ) -> list[PrintJob]:
+    """The papers of one parcel at the packing bench, one job per kind, in printing order:
+    label, CN22 or CN23, commercial invoice. `contents` (SKU -> pieces) is what this parcel
+    holds when an order leaves in several; `shipment_id` the shipment whose tracking number
+    the label carries (default: the order's latest). Raises PapersBlocked like the others."""
+    _check(paper, dpi)
+    order = store.orders.get(order_id)
+    if order is None:
+        raise PapersBlocked({order_id: [Gap("order", "", f"there is no order with id {order_id}")]},
+                            {})
+    if contents is not None:
+        order.lines = lines_holding(order.lines, contents)
+    shipments = [s for s in store.orders.shipments(order_id)
+                 if shipment_id is None or s.id == shipment_id]
+    shipment = shipments[-1] if shipments else None
+    products = store.products.by_skus(line.sku for line in order.lines)
+    gaps: list[Gap] = []
+    parcel = None
+    try:
+        parcel = build_parcel(order, products, store.settings.seller_profile(),
+                              channel=_channel_name(store, order.account_id), shipment=shipment)
+    except MissingCustomsData as missing:
+        gaps.extend(missing.gaps)
+    if not (shipment and shipment.tracking_number):
+        gaps.append(Gap("tracking number", "",
+                        "no tracking number yet: enter the one the carrier issued"))
+    if gaps or parcel is None:
+        raise PapersBlocked({order_id: gaps}, {order_id: order.order_number})
+    (form,) = customs_forms(store, [parcel])
+    return [_job(kind, LABEL_PRINTER if kind in ("label", "cn22") else DOCUMENT_PRINTER,
+                 _pdf(kind, [parcel], paper=paper, language=None, dpi=dpi, forms=[form]),
+                 [parcel]) for kind in ("label", form, "invoice")]
+
+
+def lines_holding(lines: Sequence[OrderLine], contents: Mapping[str, int]) -> list[OrderLine]:
+    """The order's lines cut down to what one parcel holds, in the order's line order."""
+    left = dict(contents)
+    held = []
+    for line in lines:
+        pieces = min(line.quantity, left.get(line.sku, 0))
+        if pieces > 0:
+            held.append(replace(line, quantity=pieces))
+            left[line.sku] -= pieces
+    return held
+
+
+def _channel_name(store: Store, account_id: int) -> str:
+    return next((a.display_name for a in store.accounts.all() if a.id == account_id), "")
 
 
 # --- shipments the papers print from ------------------------------------------------------

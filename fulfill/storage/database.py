@@ -83,6 +83,12 @@ def store_errors(path: Path) -> Iterator[None]:
         yield
     except sqlite3.Error as error:
         raise classify(error, path) from error
+    except UnicodeDecodeError as error:  # text SQLite read back is not text: a damaged page
+        raise StoreCorrupt(
+            f"The store {path} is damaged (unreadable text: {error.reason}).",
+            f"fulfill has not changed it. Restore the newest copy from {paths.backups_dir(path)} "
+            "or send the file to support.",
+        ) from error
 
 
 def _check_header(path: Path) -> None:

@@ -226,5 +226,79 @@ def m003_papers(db: Database) -> None:
     )
 
 
+@migrations()
+def m004_packing(db: Database) -> None:
+    _run_script(
+        db,
+        """
+        -- Orders picked together and packed one by one at the bench.
+        CREATE TABLE pack_batches (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            closed_at TEXT
+        );
+        CREATE TABLE pack_batch_orders (
+            batch_id INTEGER NOT NULL REFERENCES pack_batches (id) ON DELETE CASCADE,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            position INTEGER NOT NULL,
+            PRIMARY KEY (batch_id, order_id)
+        );
+
+        -- One parcel of an order at a packing station, from opening it to shipping it (or
+        -- setting it aside). While 'packing' or 'printed' it is the order's lock: `holder`
+        -- names the window (host|pid|token) and `heartbeat_at` says it is still there.
+        CREATE TABLE pack_sessions (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            parcel_no INTEGER NOT NULL DEFAULT 1,
+            station TEXT NOT NULL,
+            holder TEXT NOT NULL,
+            state TEXT NOT NULL
+                CHECK (state IN ('packing', 'printed', 'shipped', 'set_aside', 'abandoned')),
+            note TEXT NOT NULL DEFAULT '',
+            shipment_id INTEGER REFERENCES shipments (id),
+            started_at TEXT NOT NULL,
+            completed_at TEXT,
+            printed_at TEXT,
+            finished_at TEXT,
+            heartbeat_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX pack_sessions_one_open ON pack_sessions (order_id)
+            WHERE state IN ('packing', 'printed');
+        CREATE INDEX pack_sessions_order ON pack_sessions (order_id, state);
+        CREATE INDEX pack_sessions_station ON pack_sessions (station, state);
+        CREATE INDEX pack_sessions_finished ON pack_sessions (finished_at);
+
+        -- Every scan at the bench, stored as it happens: a crash resumes from here.
+        CREATE TABLE pack_scans (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES pack_sessions (id),
+            at TEXT NOT NULL,
+            code TEXT NOT NULL,
+            sku TEXT NOT NULL DEFAULT '',
+            outcome TEXT NOT NULL
+                CHECK (outcome IN ('item', 'extra', 'wrong_item', 'unknown', 'undo')),
+            message TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX pack_scans_session ON pack_scans (session_id);
+        CREATE INDEX pack_scans_at ON pack_scans (at);
+
+        -- What an order looked like when its papers were printed, so a later change on the
+        -- platform (another address, other items) stops the packer before the old label
+        -- goes on the parcel.
+        CREATE TABLE printed_papers (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            at TEXT NOT NULL,
+            kinds TEXT NOT NULL,
+            station TEXT NOT NULL DEFAULT '',
+            snapshot TEXT NOT NULL
+        );
+        CREATE INDEX printed_papers_order ON printed_papers (order_id, id);
+        """,
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)

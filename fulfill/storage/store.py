@@ -11,6 +11,7 @@ from sqlite_utils import Database
 from fulfill.storage.catalog import AccountRepository, ProductRepository
 from fulfill.storage.database import DEFAULT_BUSY_TIMEOUT_S, open_store_db, store_errors
 from fulfill.storage.orders import OrderRepository
+from fulfill.storage.packing import PackingRepository
 from fulfill.storage.settings import StoreSettings
 
 
@@ -24,6 +25,7 @@ class Store:
         self.products = ProductRepository(db)
         self.orders = OrderRepository(db)
         self.settings = StoreSettings(db)
+        self.packing = PackingRepository(db)
 
     @classmethod
     def open(
