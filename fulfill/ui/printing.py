@@ -5,8 +5,9 @@ printer's resolution and painting it at 100% — never fit-to-page, never laid o
 Code 128 bar drawn N printer dots wide stays N whole dots on a 203 or 300 dpi label printer.
 
 Two profiles, remembered in QSettings: the label printer (4x6 in labels, 203 or 300 dpi) and
-the document printer (A4 or Letter invoices and customs forms). A profile without a printer
-(none installed, or the seller chose none) means "save as PDF instead".
+the document printer (A4 or Letter invoices and customs forms). Each goes to a system printer,
+or into a folder as PDF files (a packing station with a hot-folder print tool, or papers
+printed on another computer), or nowhere yet: then the papers window offers "save as PDF".
 """
 
 from __future__ import annotations
@@ -16,14 +17,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QBuffer, QByteArray, QElapsedTimer, QIODevice, QMarginsF, QObject, QSettings, QSize, QSizeF, Qt,
+    QBuffer, QByteArray, QElapsedTimer, QIODevice, QMarginsF, QObject, QSettings, QSize, QSizeF,
     QTimer, Signal,
 )
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget,
+    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+    QLineEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
 from fulfill.errors import FulfillError
@@ -37,19 +39,36 @@ _POINTS_PER_INCH = 72
 
 @dataclass(frozen=True)
 class PrinterProfile:
-    """Where one kind of paper goes: `printer` is a system printer name, "" for none."""
+    """Where one kind of paper goes. `printer` set: that system printer. Otherwise `folder`
+    set: PDF files written into that folder, as made (vector, no dialog). Both empty: none
+    chosen yet."""
 
     role: str  # LABEL or DOCUMENT
     printer: str = ""
     dpi: int = 203
     paper: str = "4x6"  # "4x6" for labels, "A4" or "Letter" for documents
+    folder: str = ""
 
     @property
     def title(self) -> str:
         return "Label printer" if self.role == LABEL else "Document printer"
 
+    @property
+    def to_folder(self) -> bool:
+        """True when "printing" writes PDF files into `folder`."""
+        return not self.printer and bool(self.folder)
+
+    @property
+    def chosen(self) -> bool:
+        return bool(self.printer or self.folder)
+
     def describe(self) -> str:
-        where = self.printer or "no printer (save as PDF)"
+        if self.printer:
+            where = self.printer
+        elif self.folder:
+            where = f"PDF files in {self.folder}"
+        else:
+            where = "no printer (save as PDF)"
         return f"{where} · {self.paper} · {self.dpi} dpi"
 
 
@@ -69,9 +88,11 @@ def _default_profile(role: str) -> PrinterProfile:
 
 
 def load_profile(settings: QSettings, role: str) -> PrinterProfile:
-    """The remembered profile for `role`; a printer that is gone falls back to none."""
+    """The remembered profile for `role`; a printer that is gone falls back to none (never to
+    the folder: papers meant for a printer must not quietly become files)."""
     profile = _default_profile(role)
     printer = str(settings.value(f"printers/{role}/name", profile.printer) or "")
+    folder = str(settings.value(f"printers/{role}/folder", "") or "")
     try:
         dpi = int(settings.value(f"printers/{role}/dpi", profile.dpi) or profile.dpi)
     except (TypeError, ValueError):
@@ -81,15 +102,24 @@ def load_profile(settings: QSettings, role: str) -> PrinterProfile:
         dpi, paper = (dpi if dpi in LABEL_DPIS else 203), "4x6"
     elif paper not in PAPERS:
         paper = "A4"
-    if printer and printer not in available_printers():
-        printer = ""
-    return replace(profile, printer=printer, dpi=dpi, paper=paper)
+    if printer:
+        folder = ""
+        if printer not in available_printers():
+            printer = ""
+    return replace(profile, printer=printer, dpi=dpi, paper=paper, folder=folder)
+
+
+def missing_printer(settings: QSettings, role: str) -> str:
+    """The name of the printer chosen for `role` when it is no longer installed, else ""."""
+    name = str(settings.value(f"printers/{role}/name", "") or "")
+    return name if name and name not in available_printers() else ""
 
 
 def save_profile(settings: QSettings, profile: PrinterProfile) -> None:
     settings.setValue(f"printers/{profile.role}/name", profile.printer)
     settings.setValue(f"printers/{profile.role}/dpi", profile.dpi)
     settings.setValue(f"printers/{profile.role}/paper", profile.paper)
+    settings.setValue(f"printers/{profile.role}/folder", "" if profile.printer else profile.folder)
     settings.sync()
 
 
@@ -225,7 +255,7 @@ class PagePrinter(QObject):
         self._stop = False
 
     def start(self) -> None:
-        QTimer.singleShot(0, self._step)
+        QTimer.singleShot(0, self, self._step)  # not after self is gone
 
     def cancel(self) -> None:
         self._stop = True
@@ -249,47 +279,114 @@ class PagePrinter(QObject):
         except Exception as error:  # reported to the window, which says what to do
             self.failed.emit(error)
             return
-        QTimer.singleShot(0, self._step)
+        QTimer.singleShot(0, self, self._step)  # not after self is gone
 
 
 # --- the Printers… dialog ------------------------------------------------------------------
 NO_PRINTER = "None — save as PDF instead"
+TO_FOLDER = "Save PDFs to a folder"
+_FOLDER_CHOICE = "\x00folder"  # combo data for TO_FOLDER: no printer name holds a NUL
+_HINT_STYLE = "color: #5a6270"
+
+
+class PrinterBox(QGroupBox):
+    """One profile's choices: a system printer, a folder for PDF files, or none; and the label
+    printer's resolution or the document printer's paper. Shared by the Printers dialog and
+    the Station settings dialog."""
+
+    def __init__(self, profile: PrinterProfile, names: list[str],
+                 parent: QWidget | None = None) -> None:
+        label = profile.role == LABEL
+        super().__init__("Label printer — 4 × 6 in labels" if label
+                         else "Document printer — invoices, CN23, packing slips", parent)
+        self.role = profile.role
+        self.printer = QComboBox()
+        self.printer.addItem(NO_PRINTER, "")
+        self.printer.addItem(TO_FOLDER, _FOLDER_CHOICE)
+        for name in names:
+            self.printer.addItem(name, name)
+        current = profile.printer or (_FOLDER_CHOICE if profile.folder else "")
+        self.printer.setCurrentIndex(max(self.printer.findData(current), 0))
+
+        self.folder = QLineEdit(profile.folder)
+        self.folder.setPlaceholderText("The folder the PDF files go to")
+        self.browse = QPushButton("C&hoose…" if label else "Choos&e…")
+        self.browse.clicked.connect(self.choose_folder)
+        folder_row = QHBoxLayout()
+        folder_row.setContentsMargins(0, 0, 0, 0)
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(self.browse)
+
+        form = QFormLayout(self)
+        form.addRow("&Printer:" if label else "Prin&ter:", self.printer)
+        form.addRow("Folder:", folder_row)
+        if label:
+            self.dpi = QComboBox()
+            for dpi in LABEL_DPIS:
+                self.dpi.addItem(f"{dpi} dpi", dpi)
+            self.dpi.setCurrentIndex(max(self.dpi.findData(profile.dpi), 0))
+            form.addRow("&Resolution:", self.dpi)
+            hint = QLabel("The printer's own resolution, from its manual or the sticker "
+                          "underneath: bars of the barcode are sized in its dots.")
+            hint.setWordWrap(True)
+            hint.setStyleSheet(_HINT_STYLE)
+            form.addRow("", hint)
+        else:
+            self.paper = QComboBox()
+            self.paper.addItems(PAPERS)
+            self.paper.setCurrentText(profile.paper)
+            form.addRow("P&aper:", self.paper)
+        self.printer.currentIndexChanged.connect(self._update_folder_row)
+        self._update_folder_row()
+
+    def folder_chosen(self) -> bool:
+        return self.printer.currentData() == _FOLDER_CHOICE
+
+    def _update_folder_row(self) -> None:
+        self.folder.setEnabled(self.folder_chosen())
+        self.browse.setEnabled(self.folder_chosen())
+
+    def choose_folder(self) -> None:
+        kind = "labels" if self.role == LABEL else "documents"
+        folder = QFileDialog.getExistingDirectory(self, f"Folder for the {kind} as PDF files",
+                                                  self.folder.text() or str(Path.home()))
+        if folder:
+            self.folder.setText(folder)
+            self.printer.setCurrentIndex(self.printer.findData(_FOLDER_CHOICE))
+
+    def profile(self) -> PrinterProfile:
+        folder = self.folder.text().strip() if self.folder_chosen() else ""
+        printer = "" if self.folder_chosen() else self.printer.currentData()
+        if self.role == LABEL:
+            return PrinterProfile(LABEL, printer, self.dpi.currentData(), "4x6", folder)
+        return PrinterProfile(DOCUMENT, printer, DOCUMENT_DPI, self.paper.currentText(), folder)
+
+    def problem(self) -> str:
+        """What stops this choice from being saved, or "" when it is fine."""
+        if not self.folder_chosen():
+            return ""
+        kind = "labels" if self.role == LABEL else "documents"
+        folder = self.folder.text().strip()
+        if not folder:
+            return f"Choose the folder the {kind} go to, or choose a printer."
+        if not Path(folder).expanduser().is_dir():
+            return (f"The folder {folder} for the {kind} does not exist. Choose an existing "
+                    "folder (or create it first).")
+        return ""
 
 
 class PrintersDialog(QDialog):
-    """Choose the label printer (and its dpi) and the document printer (and its paper)."""
+    """Choose the label printer (and its dpi) and the document printer (and its paper), or a
+    folder to save each one's PDFs in."""
 
     def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.setWindowTitle("Printers")
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(520)
         names = available_printers()
-        label, document = load_profile(settings, LABEL), load_profile(settings, DOCUMENT)
-
-        self.label_printer = self._printer_combo(names, label.printer)
-        self.label_dpi = QComboBox()
-        for dpi in LABEL_DPIS:
-            self.label_dpi.addItem(f"{dpi} dpi", dpi)
-        self.label_dpi.setCurrentIndex(self.label_dpi.findData(label.dpi))
-        label_box = QGroupBox("Label printer — 4 × 6 in labels")
-        label_form = QFormLayout(label_box)
-        label_form.addRow("&Printer:", self.label_printer)
-        label_form.addRow("&Resolution:", self.label_dpi)
-        hint = QLabel("The printer's own resolution, from its manual or the sticker underneath: "
-                      "bars of the barcode are sized in its dots.")
-        hint.setWordWrap(True)
-        hint.setStyleSheet("color: #5a6270")
-        label_form.addRow("", hint)
-
-        self.document_printer = self._printer_combo(names, document.printer)
-        self.document_paper = QComboBox()
-        self.document_paper.addItems(PAPERS)
-        self.document_paper.setCurrentText(document.paper)
-        document_box = QGroupBox("Document printer — invoices, CN23, packing slips")
-        document_form = QFormLayout(document_box)
-        document_form.addRow("P&rinter:", self.document_printer)
-        document_form.addRow("P&aper:", self.document_paper)
+        self.label_box = PrinterBox(load_profile(settings, LABEL), names)
+        self.document_box = PrinterBox(load_profile(settings, DOCUMENT), names)
 
         layout = QVBoxLayout(self)
         if not names:
@@ -297,30 +394,29 @@ class PrintersDialog(QDialog):
                           "as PDF and printed elsewhere.")
             none.setWordWrap(True)
             layout.addWidget(none)
-        layout.addWidget(label_box)
-        layout.addWidget(document_box)
+        layout.addWidget(self.label_box)
+        layout.addWidget(self.document_box)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b3261e")
+        self.error.hide()
+        layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
-    @staticmethod
-    def _printer_combo(names: list[str], current: str) -> QComboBox:
-        combo = QComboBox()
-        combo.addItem(NO_PRINTER, "")
-        for name in names:
-            combo.addItem(name, name)
-        combo.setCurrentIndex(max(combo.findData(current, Qt.ItemDataRole.UserRole), 0))
-        return combo
-
     def profiles(self) -> tuple[PrinterProfile, PrinterProfile]:
-        return (PrinterProfile(LABEL, self.label_printer.currentData(),
-                               self.label_dpi.currentData(), "4x6"),
-                PrinterProfile(DOCUMENT, self.document_printer.currentData(), DOCUMENT_DPI,
-                               self.document_paper.currentText()))
+        return self.label_box.profile(), self.document_box.profile()
 
     def accept(self) -> None:
+        for box in (self.label_box, self.document_box):
+            if problem := box.problem():
+                self.error.setText(problem)
+                self.error.show()
+                box.folder.setFocus()
+                return
         for profile in self.profiles():
             save_profile(self.settings, profile)
         super().accept()

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
+from fulfill.errors import FulfillError
 from fulfill.services.progress import CancelToken, Cancelled, Progress
 from fulfill.storage import Store
 
@@ -172,7 +173,9 @@ class StoreWorker:
         try:
             result = task.job(store, progress, task.token)
         except Exception as error:  # reported to the UI, never lost in the thread
-            if not isinstance(error, Cancelled):
+            if isinstance(error, FulfillError):  # expected, and explained to the user
+                log.info("Background job refused: %s", error)
+            elif not isinstance(error, Cancelled):
                 log.exception("Background job failed")
             outcome = ("error", error)
         else:
