@@ -76,6 +76,39 @@ def main() -> int:
 
     def shoot_papers() -> None:
         save(window.papers_window, "papers-preview.png")
+        window.papers_window.close()
+        from fulfill.domain import OrderStatus
+        from fulfill.services import pack_reports
+        from fulfill.ui.printing import DOCUMENT, LABEL, PrinterProfile, save_profile
+
+        for role in (LABEL, DOCUMENT):
+            (home / role).mkdir(exist_ok=True)
+            save_profile(window.settings, PrinterProfile(
+                role, "", 203 if role == LABEL else 300, "4x6" if role == LABEL else "A4",
+                folder=str(home / role)))
+        with Store.open(store_path) as store:
+            ready = papers.order_ids_for(store, status="awaiting_shipment")
+            batch = pack_reports.create_batch(store, ready[:8], "Morning batch")
+            first = store.orders.get(ready[1])
+            store.orders.set_status(ready[3], OrderStatus.CANCELLED, actor="platform")
+            stopped = store.orders.get(ready[3]).order_number
+        window.open_pack_mode(batch)
+        pack = window.pack_window
+        pack.resize(1440, 860)
+        from fulfill.domain.tracking import order_scan_code
+        pack.submit_code(order_scan_code(ready[1]))
+        pack.submit_code(first.lines[0].sku)
+        QTimer.singleShot(1500, lambda: shoot_pack(stopped))
+
+    def shoot_pack(stopped: str) -> None:
+        pack = window.pack_window
+        save(pack, "pack-mode.png")
+        pack.set_aside()
+        QTimer.singleShot(800, lambda: (pack.submit_code(stopped),
+                                        QTimer.singleShot(1200, shoot_stop)))
+
+    def shoot_stop() -> None:
+        save(window.pack_window, "pack-stop.png")
         window.close()
         app.quit()
 

@@ -182,3 +182,10 @@ def set_aside(store: Store, session: PackSession, note: str = "") -> None:
 def heartbeat(store: Store, holder: str) -> None:
     with store.errors(), store.db.atomic():
         store.packing.heartbeat(holder)
+
+
+def release(store: Store, holder: str) -> None:
+    """The window closes: its open parcel stays open with its scans, free for the station
+    (or another) to take up at once instead of after the lock times out."""
+    with store.errors(), store.db.atomic():
+        store.packing.release(holder)

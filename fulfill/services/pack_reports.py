@@ -55,6 +55,17 @@ def create_batch(store: Store, order_ids: list[int], name: str = "") -> int:
         return store.packing.create_batch(name, ids)
 
 
+def awaiting_shipment(store: Store, order_ids: list[int]) -> list[int]:
+    """The orders among `order_ids` that still wait to be packed, in the same order."""
+    waiting: set[int] = set()
+    for start in range(0, len(order_ids), 500):
+        chunk = order_ids[start : start + 500]
+        waiting.update(r[0] for r in store.db.execute(
+            f"SELECT id FROM orders WHERE status = ? AND id IN ({', '.join('?' * len(chunk))})",
+            [OrderStatus.AWAITING_SHIPMENT.value, *chunk]))
+    return [i for i in order_ids if i in waiting]
+
+
 def batch_progress(store: Store, batch_id: int) -> BatchProgress:
     row = store.db.execute("SELECT name FROM pack_batches WHERE id = ?", [batch_id]).fetchone()
     if row is None:

@@ -352,6 +352,18 @@ def one_parcel_papers(store: Store, order_id: int, *, contents: Mapping[str, int
                  [parcel]) for kind in ("label", form, "invoice")]
 
 
+def warm_up() -> None:
+    """Load the document code and register the fonts now (a few hundred ms, once), so the
+    first parcel of the day prints as fast as the rest."""
+    import importlib
+
+    for module in ("label", "customs_forms", "invoice", "packing"):
+        importlib.import_module(f"fulfill.documents.{module}")
+    from fulfill.documents import fonts
+
+    fonts.register()
+
+
 def lines_holding(lines: Sequence[OrderLine], contents: Mapping[str, int]) -> list[OrderLine]:
     """The order's lines cut down to what one parcel holds, in the order's line order."""
     left = dict(contents)

@@ -83,6 +83,11 @@ class PackingRepository:
         self.db.execute("UPDATE pack_sessions SET heartbeat_at = ? WHERE holder = ? AND state IN"
                         " ('packing', 'printed')", [now_text(), holder])
 
+    def release(self, holder: str) -> None:
+        """Mark the holder's open sessions as no longer watched (a long-past heartbeat)."""
+        self.db.execute("UPDATE pack_sessions SET heartbeat_at = '2000-01-01T00:00:00Z'"
+                        " WHERE holder = ? AND state IN ('packing', 'printed')", [holder])
+
     def update(self, session_id: int, **fields: Any) -> None:
         allowed = {"state", "note", "shipment_id", "completed_at", "printed_at", "finished_at"}
         if not fields or set(fields) - allowed:

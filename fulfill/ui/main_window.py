@@ -24,6 +24,7 @@ from fulfill.storage.order_queries import (
     OrderFilter, OrderSort, countries_in_use, desk_rows, order_ids, status_counts,
 )
 from fulfill.services.channels import deliver_write_backs, stop_sandboxes
+from fulfill.services import pack_reports
 from fulfill.services.outbox import ship_order
 from fulfill.storage.orders import OrderRepository
 from fulfill.storage.outbox import OutboxRepository
@@ -33,6 +34,7 @@ from fulfill.ui.filters import FilterBar, StatusList
 from fulfill.ui.import_dialog import open_import_dialog
 from fulfill.ui.order_detail import OrderDetailView
 from fulfill.ui.orders_model import COLUMNS, OrdersTableModel
+from fulfill.ui.pack_window import PackWindow
 from fulfill.ui.papers_window import PapersWindow, ParcelPrinting
 from fulfill.ui.printing import PrintersDialog
 from fulfill.ui.reader import StoreReader
@@ -67,6 +69,7 @@ class MainWindow(QMainWindow):
         self._counts: dict[OrderStatus, int] = {}
         self.products_window: ProductsWindow | None = None
         self.papers_window: PapersWindow | None = None
+        self.pack_window: PackWindow | None = None
 
         self.setWindowTitle(f"fulfill — {'Demo store' if demo else store_path.name}")
         self._build_widgets()
@@ -177,6 +180,9 @@ class MainWindow(QMainWindow):
         self._add_action(order_menu, "Pre&view papers…",
                          lambda: self.preview_papers(self.selected_order_ids()), "Ctrl+Shift+V")
         self._add_action(order_menu, "Print &batch…", self.print_batch, "Ctrl+Shift+B")
+        order_menu.addSeparator()
+        self._add_action(order_menu, "Pac&k mode", self.open_pack_mode, "F9")
+        self._add_action(order_menu, "Pack as a ba&tch…", self.pack_as_batch, "Shift+F9")
         catalog_menu = self.menuBar().addMenu("&Catalog")
         self._add_action(catalog_menu, "&Products…", self.show_products, "Ctrl+Shift+P")
         self._add_action(catalog_menu, "&Seller profile…", self.edit_seller_profile)
@@ -353,6 +359,27 @@ class MainWindow(QMainWindow):
         self._reader.submit("batch", lambda db: order_ids(db, flt, sort), lambda ids: (
             self.preview_papers(ids, title=f"batch of {len(ids):,} {status} orders")), self._failed)
 
+    # --- packing ---------------------------------------------------------------------------
+    def open_pack_mode(self, batch_id: int | None = None) -> None:
+        if self.pack_window is not None:
+            self.pack_window.close()
+        self.pack_window = PackWindow(self.store_path, self.settings, batch_id=batch_id,
+                                      parent=self)
+        self.pack_window.destroyed.connect(lambda: setattr(self, "pack_window", None))
+        self.pack_window.shipped.connect(lambda _id: self.refresh())
+        self.pack_window.show()
+
+    def pack_as_batch(self) -> None:
+        """A batch of the selected orders, else of every order the desk lists, in Pack mode."""
+        selected = self.selected_order_ids()
+        flt, sort = self.current_filter(), self._sort
+
+        def make(store, _progress, _cancel) -> int:
+            ids = selected if len(selected) > 1 else order_ids(store.db, flt, sort)
+            return pack_reports.create_batch(store, pack_reports.awaiting_shipment(store, ids))
+
+        self.worker.submit(make, self.open_pack_mode, self._failed, owner=self)
+
     def show_products(self) -> None:
         if self.products_window is None:
             self.products_window = ProductsWindow(self.worker, self.settings, self)
@@ -430,7 +457,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         self.channels.close()
-        for window in (self.products_window, self.papers_window):
+        for window in (self.products_window, self.papers_window, self.pack_window):
             if window is not None:
                 window.close()
         self.worker.close()
