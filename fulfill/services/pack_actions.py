@@ -18,7 +18,7 @@ from fulfill.services.packing import (
     CARRIER_KEY, DEFAULT_CARRIER, PackSession, PackStop, ScanOutcome, status_stop, differences,
     snapshot,
 )
-from fulfill.storage import Store
+from fulfill.storage import Store, audit
 
 HAND_CONFIRMED = "(confirmed without scanning)"
 
@@ -97,6 +97,9 @@ def record_printed(store: Store, session: PackSession, kinds: list[str]) -> None
     with store.errors(), store.db.atomic():
         store.packing.record_printed(session.order_id, kinds, session.station, session.snapshot)
         store.packing.update(session.id, state="printed", printed_at=datetime.now(UTC))
+        audit.record(store.db, "order", session.order_id, "packed",
+                     new=f"parcel {session.parcel_no}", actor=session.station,
+                     note=", ".join(f"{sku} × {n}" for sku, n in session.packed().items()))
     session.state = "printed"
 
 

@@ -138,6 +138,20 @@ def _write_failed(error: OSError, folder: Path, role: str) -> FulfillError:
                         "print again.")
 
 
+def write_to_folder(profile: PrinterProfile, pdf: bytes, stem: str) -> Path:
+    """Print to a folder profile: `stem`.pdf there (never over an earlier one), whole or not
+    at all. FulfillError says what to do when the folder cannot take it."""
+    if problem := _folder_problem(profile):
+        raise problem
+    folder = Path(profile.folder).expanduser()
+    path = free_path(folder, file_stem(stem))
+    try:
+        write_atomically(path, pdf)
+    except OSError as error:
+        raise _write_failed(error, folder, profile.role) from error
+    return path
+
+
 # One long-lived thread joins and writes papers for every JobPrinter: starting a thread per
 # job made the window wait on the start.
 _PREPARING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parcel-papers")
@@ -155,13 +169,7 @@ def _prepare(plan: _Plan, stem: str) -> tuple[bytes, str]:
         ) from error
     if not plan.profile.to_folder:
         return pdf, ""
-    folder = Path(plan.profile.folder).expanduser()
-    path = free_path(folder, f"{stem}-{plan.role}")
-    try:
-        write_atomically(path, pdf)  # whole or not at all
-    except OSError as error:
-        raise _write_failed(error, folder, plan.role) from error
-    return pdf, str(path)
+    return pdf, str(write_to_folder(plan.profile, pdf, f"{stem}-{plan.role}"))
 
 
 class JobPrinter(QObject):

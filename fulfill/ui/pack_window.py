@@ -114,6 +114,8 @@ class PackWindow(QWidget):
         self.batch_panel = BatchPanel()
         self.fix_up_panel = FixUpPanel()
         self.fix_up_panel.list.itemDoubleClicked.connect(self._fix_up_chosen)
+        self.batch_panel.list.itemDoubleClicked.connect(self._reprint_chosen)
+        self.batch_panel.summary.setToolTip("Double-click an order to see and reprint its papers.")
         buttons = QHBoxLayout()
         buttons.addWidget(self.pick_list_button)
         buttons.addWidget(self.slips_button)
@@ -574,6 +576,15 @@ class PackWindow(QWidget):
         self.worker.submit(lambda store, _p, _c: [
             o.order_id for o in pack_reports.batch_progress(store, batch_id).orders
             if o.state not in ("shipped", "stopped")], open_papers, self._failed, owner=self)
+
+    def _reprint_chosen(self, item) -> None:
+        """Reprint anything: the chosen order's papers in the preview, kind by kind."""
+        from fulfill.ui.papers_window import PapersWindow
+
+        order_id = item.data(Qt.ItemDataRole.UserRole)
+        window = PapersWindow(self.store_path, self.worker, self.settings, [order_id],
+                              kind="label", title=item.text().split()[0], parent=self)
+        window.show()
 
     def _fix_up_chosen(self, item) -> None:
         order_id = item.data(Qt.ItemDataRole.UserRole)

@@ -31,6 +31,7 @@ from fulfill.services import papers
 from fulfill.storage import Store
 from fulfill.ui.account_dialog import BAD_COLOUR, OK_COLOUR
 from fulfill.ui.missing_data_dialog import ask_for_missing_data
+from fulfill.ui.job_printer import write_to_folder
 from fulfill.ui.printing import (
     DOCUMENT, LABEL, PagePrinter, PrinterProfile, PrintersDialog, load_pdf, load_profile,
     system_printer, 
@@ -328,6 +329,9 @@ class PapersWindow(QWidget):
             return
         job = self.job
         profile = load_profile(self.settings, job.printer)
+        if profile.to_folder:
+            self._write_to_folder(job, profile)
+            return
         printer = self.printer_factory(profile)
         if printer is None:
             self._no_printer(profile)
@@ -341,6 +345,15 @@ class PapersWindow(QWidget):
         self.busy.setRange(0, job.pages)
         self.status.setText(f"Printing {job.pages:,} pages on {profile.printer or 'the printer'}…")
         self._printing.start()
+
+    def _write_to_folder(self, job: papers.PrintJob, profile: PrinterProfile) -> None:
+        try:
+            path = write_to_folder(profile, job.pdf, self.default_file_name().removesuffix(".pdf"))
+        except FulfillError as error:
+            QMessageBox.warning(self, "Print papers", _message(error))
+            return
+        self.status.setText(f"Saved {job.pages:,} pages as {path}.")
+        self.printed.emit(job.pages)
 
     def cancel_printing(self) -> None:
         if self._printing is not None:
@@ -449,6 +462,15 @@ class ParcelPrinting:
         to_print, saved = [], 0
         for job in jobs:
             profile = load_profile(self.settings, job.printer)
+            if profile.to_folder:
+                try:
+                    write_to_folder(profile, job.pdf, f"{job.kind.replace('+', '-')}"
+                                    f"-{date.today():%Y-%m-%d}")
+                except FulfillError as error:
+                    QMessageBox.warning(self.parent, "Print papers", _message(error))
+                    return
+                saved += 1
+                continue
             printer = self.printer_factory(profile)
             if printer is not None:
                 to_print.append((job, profile, printer))

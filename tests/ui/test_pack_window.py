@@ -275,6 +275,14 @@ def test_a_batch_shows_its_progress_and_missing_data_goes_to_fix_up(
     qtbot.waitUntil(lambda: "1 of 3 shipped" in window.batch_panel.summary.text(), timeout=5_000)
     assert window.fix_up_panel.list.count() >= 1
     assert "1 packed" in window.figures.text()
+    # Reprint anything: double-click the shipped order in the batch to see its papers again.
+    from fulfill.ui.papers_window import PapersWindow
+
+    item = window.batch_panel.list.item(0)
+    window.batch_panel.list.itemDoubleClicked.emit(item)
+    (papers_window,) = window.findChildren(PapersWindow)
+    qtbot.waitUntil(lambda: papers_window.job is not None, timeout=10_000)
+    assert papers_window.job.order_ids == [order_id] and papers_window.print_button.isEnabled()
 
 
 def test_the_desk_packs_what_it_lists_as_a_batch(qtbot, window):

@@ -122,6 +122,24 @@ def test_preview_label_then_save_as_pdf(qtbot, demo_store, worker, ui_settings, 
     assert round(width) == 595
 
 
+def test_a_folder_profile_prints_the_preview_into_its_folder(qtbot, demo_store, worker,
+                                                            ui_settings, tmp_path):
+    from fulfill.ui.printing import LABEL, PrinterProfile, save_profile
+
+    folder = tmp_path / "labels-out"
+    folder.mkdir()
+    save_profile(ui_settings, PrinterProfile(LABEL, "", 203, "4x6", folder=str(folder)))
+    _path, ready = demo_store
+    window = _papers_window(qtbot, demo_store, worker, ui_settings, ready[:2], kind="label")
+    qtbot.waitUntil(lambda: window.job is not None, timeout=10000)
+    with qtbot.waitSignal(window.printed, timeout=5000):
+        window.print_job()
+    window.print_job()  # printed again: a second file, the first kept
+    files = sorted(folder.glob("*.pdf"))
+    assert len(files) == 2 and all(page_sizes(f.read_bytes()) == [(288.0, 432.0)] * 2
+                                   for f in files)
+
+
 def test_print_from_the_window_goes_to_the_label_printer(qtbot, demo_store, worker, ui_settings,
                                                          tmp_path):
     out = tmp_path / "label-printer.pdf"

@@ -219,6 +219,8 @@ def test_ship_takes_the_printed_number_or_a_matching_scan_and_queues_the_write_b
     assert shipment.tracking_number == session.tracking_number and shipment.shipped_at
     (item,) = OutboxRepository(shop.db).for_order(order_id)
     assert item.payload["tracking_number"] == session.tracking_number and not item.payload["lines"]
+    packed = [e for e in shop.orders.history(order_id) if e.action == "packed"]
+    assert len(packed) == 1 and packed[0].actor == STATION and packed[0].new_value == "parcel 1"
 
 
 def test_a_parcel_without_a_number_takes_a_scanned_s10_and_refuses_a_bad_one(shop, holder):
