@@ -18,17 +18,18 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QVBoxLayout, QWidget,
+    QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QVBoxLayout, QWidget,
 )
 
 from fulfill.domain.tracking import order_id_from_scan, order_scan_code
 from fulfill.errors import FulfillError
-from fulfill.services import pack_actions, pack_reports, packing
+from fulfill.services import pack_actions, packing
 from fulfill.services.packing import PackSession, PackStop
 from fulfill.services.papers import PapersBlocked
 from fulfill.ui.feedback import Feedback
 from fulfill.ui.job_printer import JobPrinter
-from fulfill.ui.pack_panels import Banner, BatchPanel, FixUpPanel, LinesTable
+from fulfill.ui.pack_panels import Banner, LinesTable
+from fulfill.ui.pack_side import PackSide
 from fulfill.ui.station import StationSettings
 from fulfill.ui.store_worker import StoreWorker
 
@@ -47,6 +48,7 @@ class PackWindow(QWidget):
 
     def __init__(self, store_path: Path | str, settings: QSettings, *, batch_id: int | None = None,
                  job_printer: JobPrinter | None = None, parent: QWidget | None = None) -> None:
+        self._batch_id = batch_id
         super().__init__(parent, Qt.WindowType.Window)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle("Pack mode — fulfill")
@@ -63,7 +65,6 @@ class PackWindow(QWidget):
         self.state = IDLE
         self.stop: PackStop | None = None
         self.require_scan = True
-        self.batch_id = batch_id
         self._codes: deque[tuple[str, float]] = deque()  # (code, when it arrived)
         self._code_at = 0.0
         self._busy = False
@@ -105,36 +106,20 @@ class PackWindow(QWidget):
         left_layout.addWidget(self.lines, 1)
         left_layout.addWidget(self.keys)
 
-        self.batch_choice = QComboBox()
-        self.batch_choice.activated.connect(self._batch_chosen)
-        self.pick_list_button = QPushButton("Pick list…")
-        self.pick_list_button.clicked.connect(lambda: self._batch_papers("pick-list"))
-        self.slips_button = QPushButton("Packing slips…")
-        self.slips_button.clicked.connect(lambda: self._batch_papers("packing-slip"))
-        self.batch_panel = BatchPanel()
-        self.fix_up_panel = FixUpPanel()
-        self.fix_up_panel.list.itemDoubleClicked.connect(self._fix_up_chosen)
-        self.batch_panel.list.itemDoubleClicked.connect(self._reprint_chosen)
-        self.batch_panel.summary.setToolTip("Double-click an order to see and reprint its papers.")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.pick_list_button)
-        buttons.addWidget(self.slips_button)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.batch_choice)
-        right_layout.addLayout(buttons)
-        right_layout.addWidget(self.batch_panel, 3)
-        right_layout.addWidget(self.fix_up_panel, 2)
+        self.figures = QLabel()
+        self.figures.setStyleSheet("color: #3a4250")
+        self.side = PackSide(self.store_path, self.worker, self.settings, self.station.name,
+                             self._batch_id, self)
+        self.side.figures_changed.connect(self.figures.setText)
+        self.side.batch_changed.connect(lambda _id: self.scan_box.setFocus())
+        self.side.failed.connect(self._failed)
 
         splitter = QSplitter()
         splitter.addWidget(left)
-        splitter.addWidget(right)
+        splitter.addWidget(self.side)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
-        self.figures = QLabel()
-        self.figures.setStyleSheet("color: #3a4250")
         self.settings_button = QPushButton("Station settings…")
         self.settings_button.clicked.connect(self.open_settings)
         bottom = QHBoxLayout()
@@ -531,79 +516,7 @@ class PackWindow(QWidget):
                                 f"{session.country} · parcel {session.parcel_no} · {number}")
 
     def _refresh_side(self) -> None:
-        batch_id, station = self.batch_id, self.station.name
-
-        def job(store, _p, _c):
-            batches = store.packing.batches()
-            progress = pack_reports.batch_progress(store, batch_id) if batch_id else None
-            return (batches, progress, pack_reports.fix_ups(store),
-                    pack_reports.station_figures(store, station=station))
-
-        self.worker.submit(job, self._side_loaded, lambda _e: None, owner=self)
-
-    def _side_loaded(self, result) -> None:
-        batches, progress, fix_ups, figures = result
-        self.batch_choice.blockSignals(True)
-        self.batch_choice.clear()
-        self.batch_choice.addItem("No batch — any order", None)
-        for batch_id, name, _created, _closed in batches:
-            self.batch_choice.addItem(name, batch_id)
-        self.batch_choice.setCurrentIndex(max(self.batch_choice.findData(self.batch_id), 0))
-        self.batch_choice.blockSignals(False)
-        self.batch_panel.show_progress(progress)
-        self.pick_list_button.setEnabled(progress is not None)
-        self.slips_button.setEnabled(progress is not None)
-        self.fix_up_panel.show_fix_ups(fix_ups)
-        self.figures.setText(f"{self.station.name}: {figures.describe()}")
-
-    def _batch_chosen(self, index: int) -> None:
-        self.batch_id = self.batch_choice.itemData(index)
-        self._refresh_side()
-        self.scan_box.setFocus()
-
-    def _batch_papers(self, kind: str) -> None:
-        if self.batch_id is None:
-            return
-        from fulfill.ui.papers_window import PapersWindow
-
-        batch_id = self.batch_id
-
-        def open_papers(ids) -> None:
-            window = PapersWindow(self.store_path, self.worker, self.settings, ids, kind=kind,
-                                  title=self.batch_choice.currentText(), parent=self)
-            window.show()
-
-        self.worker.submit(lambda store, _p, _c: [
-            o.order_id for o in pack_reports.batch_progress(store, batch_id).orders
-            if o.state not in ("shipped", "stopped")], open_papers, self._failed, owner=self)
-
-    def _reprint_chosen(self, item) -> None:
-        """Reprint anything: the chosen order's papers in the preview, kind by kind."""
-        from fulfill.ui.papers_window import PapersWindow
-
-        order_id = item.data(Qt.ItemDataRole.UserRole)
-        window = PapersWindow(self.store_path, self.worker, self.settings, [order_id],
-                              kind="label", title=item.text().split()[0], parent=self)
-        window.show()
-
-    def _fix_up_chosen(self, item) -> None:
-        order_id = item.data(Qt.ItemDataRole.UserRole)
-        from fulfill.ui.missing_data_dialog import MissingDataDialog
-        from fulfill.services import papers
-
-        def loaded(result) -> None:
-            blocked, numbers = result
-            if not blocked:
-                self._refresh_side()
-                return
-            dialog = MissingDataDialog(self.worker, blocked, numbers, total_orders=1,
-                                       action="pack", parent=self)
-            dialog.finished.connect(lambda _r: self._refresh_side())
-            dialog.open()
-
-        self.worker.submit(lambda store, _p, _c: (
-            papers.load_parcels(store, [order_id], strict=True, need_tracking=False)[1],
-            papers.order_numbers(store, [order_id])), loaded, self._failed, owner=self)
+        self.side.refresh()
 
     def open_settings(self) -> None:
         from fulfill.ui.station import save_require_scan_job

@@ -375,6 +375,17 @@ class PrinterBox(QGroupBox):
         return ""
 
 
+def show_box_problem(boxes: tuple[PrinterBox, ...], error: QLabel) -> bool:
+    """Show the first box's problem (a folder missing, say) under the boxes; True if any."""
+    for box in boxes:
+        if problem := box.problem():
+            error.setText(problem)
+            error.show()
+            box.folder.setFocus()
+            return True
+    return False
+
+
 class PrintersDialog(QDialog):
     """Choose the label printer (and its dpi) and the document printer (and its paper), or a
     folder to save each one's PDFs in."""
@@ -411,12 +422,8 @@ class PrintersDialog(QDialog):
         return self.label_box.profile(), self.document_box.profile()
 
     def accept(self) -> None:
-        for box in (self.label_box, self.document_box):
-            if problem := box.problem():
-                self.error.setText(problem)
-                self.error.show()
-                box.folder.setFocus()
-                return
+        if show_box_problem((self.label_box, self.document_box), self.error):
+            return
         for profile in self.profiles():
             save_profile(self.settings, profile)
         super().accept()

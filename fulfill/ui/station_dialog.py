@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from fulfill.i18n import country_name
-from fulfill.ui.printing import PrinterBox, available_printers
+from fulfill.ui.printing import PrinterBox, available_printers, show_box_problem
 from fulfill.ui.station import (
     COPY_KINDS, ELSEWHERE, EU, KIND_TITLES, MAX_COPIES, CopyRule, StationSettings, host_name,
     require_scan, save_require_scan_job,
@@ -244,12 +244,8 @@ class StationSettingsDialog(QDialog):
         return self.require_scan_box.isChecked()
 
     def accept(self) -> None:
-        for box in (self.label_box, self.document_box):
-            if problem := box.problem():
-                self.error.setText(problem)
-                self.error.show()
-                box.folder.setFocus()
-                return
+        if show_box_problem((self.label_box, self.document_box), self.error):
+            return
         self.station.name = self.name.text()
         self.station.sounds_on = self.sounds.isChecked()
         self.station.save_profile(self.label_box.profile())

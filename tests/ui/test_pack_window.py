@@ -265,22 +265,22 @@ def test_a_batch_shows_its_progress_and_missing_data_goes_to_fix_up(
         sku = orders[2][1].lines[0].sku
         store.products.save([replace(store.products.get(sku), hs_code="")])
     window = open_window(qtbot, pack_store, station_settings, batch_id=batch)
-    qtbot.waitUntil(lambda: window.batch_panel.list.count() == 3, timeout=5_000)
+    qtbot.waitUntil(lambda: window.side.batch_panel.list.count() == 3, timeout=5_000)
     order_id, order = orders[0]
     scan(qtbot, window, order_scan_code(order_id))
     pack_everything(qtbot, window, order)
     qtbot.waitUntil(lambda: window.state == "ship", timeout=10_000)
     scan(qtbot, window, order_scan_code(orders[2][0]))  # next slip: ships the first
     assert window.banner.mood == "aside" and "fix-up" in window.banner.headline.text()
-    qtbot.waitUntil(lambda: "1 of 3 shipped" in window.batch_panel.summary.text(), timeout=5_000)
-    assert window.fix_up_panel.list.count() >= 1
+    qtbot.waitUntil(lambda: "1 of 3 shipped" in window.side.batch_panel.summary.text(), timeout=5_000)
+    assert window.side.fix_up_panel.list.count() >= 1
     assert "1 packed" in window.figures.text()
     # Reprint anything: double-click the shipped order in the batch to see its papers again.
     from fulfill.ui.papers_window import PapersWindow
 
-    item = window.batch_panel.list.item(0)
-    window.batch_panel.list.itemDoubleClicked.emit(item)
-    (papers_window,) = window.findChildren(PapersWindow)
+    item = window.side.batch_panel.list.item(0)
+    window.side.batch_panel.list.itemDoubleClicked.emit(item)
+    (papers_window,) = window.side.findChildren(PapersWindow)
     qtbot.waitUntil(lambda: papers_window.job is not None, timeout=10_000)
     assert papers_window.job.order_ids == [order_id] and papers_window.print_button.isEnabled()
 
@@ -290,8 +290,8 @@ def test_the_desk_packs_what_it_lists_as_a_batch(qtbot, window):
     window.pack_as_batch()
     qtbot.waitUntil(lambda: window.pack_window is not None, timeout=5_000)
     pack = window.pack_window
-    qtbot.waitUntil(lambda: pack.batch_panel.list.count() > 0, timeout=5_000)
+    qtbot.waitUntil(lambda: pack.side.batch_panel.list.count() > 0, timeout=5_000)
     with Store.open(window.store_path) as store:
         awaiting = [i for i in papers.order_ids_for(store, status="awaiting_shipment")]
-    assert pack.batch_panel.list.count() == len(awaiting) == 4
-    assert pack.batch_panel.summary.text().startswith("0 of 4 shipped")
+    assert pack.side.batch_panel.list.count() == len(awaiting) == 4
+    assert pack.side.batch_panel.summary.text().startswith("0 of 4 shipped")
