@@ -5,6 +5,7 @@
   fulfill demo-data --db PATH --orders N
   fulfill docs --db PATH --order ID --kind KIND [--lang CODE] [--paper A4|Letter] --out FILE.pdf
   fulfill batch --db PATH (--status S | --order ID ...) --kind KIND --out FILE.pdf
+  fulfill returns --db PATH [--status S] [--json]
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from fulfill import __version__, paths
 from fulfill.files import write_atomically
-from fulfill.domain import OrderStatus
+from fulfill.domain import OrderStatus, ReturnStatus
 from fulfill.errors import FulfillError
 
 EXIT_ERROR = 2
@@ -81,6 +82,16 @@ def _parser() -> argparse.ArgumentParser:
     threshold.add_argument("--currency", metavar="CCY", help="e.g. USD, JPY, KRW")
     threshold.add_argument("--amount", metavar="AMOUNT", help="e.g. 400.00")
     threshold.add_argument("--reset", action="store_true", help="back to the built-in figure")
+
+    returns = commands.add_parser(
+        "returns", help="list returns and exchanges (RMAs)",
+        description="Every RMA, oldest first, with its days open. OVERDUE marks a return "
+                    "whose parcel has not come within the store's overdue days of approval "
+                    "(14 unless the store says otherwise).")
+    returns.add_argument("--db", type=Path, required=True, metavar="PATH")
+    returns.add_argument("--status", choices=[s.value for s in ReturnStatus], action="append",
+                         help="only this status (repeat for several)")
+    returns.add_argument("--json", action="store_true", help="print JSON instead of a table")
     return parser
 
 
@@ -217,6 +228,28 @@ def _cmd_cn23_threshold(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_returns(args: argparse.Namespace) -> int:
+    from fulfill.services import returns
+    from fulfill.storage import Store
+
+    with Store.open(args.db, create=False) as store:
+        report = returns.rma_report(store, [ReturnStatus(s) for s in args.status or ()])
+    if args.json:
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    for rma in report:
+        items = sum(line["quantity"] for line in rma["lines"])
+        refunded = rma["refunded"]
+        print(f"{rma['code']}  {rma['opened_at'][:10]}  {rma['order_number']:<22} "
+              f"{rma['kind']:<11} {rma['status']:<15} {items:>3} item(s)  "
+              f"{rma['days_open']:>3} d  "
+              f"{refunded['amount'] + ' ' + refunded['currency'] if refunded['minor'] else '':>14}"
+              f"{'  OVERDUE' if rma['overdue'] else ''}")
+    print(f"{len(report)} RMA(s)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -228,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_papers(args)
         if args.command == "cn23-threshold":
             return _cmd_cn23_threshold(args)
+        if args.command == "returns":
+            return _cmd_returns(args)
     except FulfillError as error:
         print(f"fulfill: {error.message}\n{error.advice}".rstrip(), file=sys.stderr)
         return EXIT_ERROR

@@ -399,7 +399,8 @@ class _CN23(_Form):
         # Category (10) with the explanation beside it, then comments (11), 12-14.
         rect(canvas, x, top, w * 0.7, self.CATEGORY)
         self.draw_categories(canvas, x, top, w * 0.7, 3, 10)
-        explanation = p.category.english if p.category == ItemCategory.OTHER else ""
+        explanation = p.explanation or (p.category.english if p.category == ItemCategory.OTHER
+                                        else "")
         draw_row(canvas, x + w * 0.7, top, [Field(postal("explanation"), explanation, w * 0.3)],
                  self.CATEGORY)
         top -= self.CATEGORY

@@ -142,7 +142,8 @@ class _Invoice:
             Field(t("carrier"), " · ".join(x for x in (p.carrier, p.service) if x),
                   self.width * 0.22),
             Field(t("incoterm"), p.incoterm, self.width * 0.24),
-            Field(t("reason"), reason(p.category, language), self.width * 0.30),
+            Field(t("reason"), " — ".join(x for x in (reason(p.category, language),
+                                                       p.explanation) if x), self.width * 0.30),
         ]
 
         seller = p.seller

@@ -160,6 +160,8 @@ class Parcel:
     packages: int = 1
     buyer_email: str = ""
     note: str = ""
+    # Why the category is "Other", for the officer: "Replacement for order … — no charge".
+    explanation: str = ""
 
     @property
     def goods_value(self) -> Money:

@@ -69,6 +69,10 @@ def ship_order(store: Store, order_id: int, *, carrier: str, tracking_number: st
         if order.status is not OrderStatus.SHIPPED and complete:
             store.orders.set_status(order_id, OrderStatus.SHIPPED, actor=actor,
                                     note=f"{carrier} {notice.tracking_number}")
+        if store.returns.replacement_origins([order_id]):
+            # An exchange's replacement exists only here: its platform has no such order to
+            # tell. (The buyer hears through the RMA.)
+            return None
         return OutboxRepository(store.db).enqueue(
             order.account_id, order_id, MARK_SHIPPED, payload,
             dedupe_key=f"{MARK_SHIPPED}:{order_id}:{notice.tracking_number}", due=shipped_at)

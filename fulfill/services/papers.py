@@ -127,6 +127,7 @@ def load_parcels(store: Store, order_ids: Iterable[int], *, strict: bool = True,
     seller = store.settings.seller_profile()
     channels = {a.id: a.display_name for a in store.accounts.all()}
     shipments = _latest_shipments(store, ids)
+    replacements = store.returns.replacement_origins(ids)  # exchanges' replacement parcels
     parcels: list[Parcel] = []
     blocked: dict[int, list[Gap]] = {}
     for order_id in ids:
@@ -141,7 +142,8 @@ def load_parcels(store: Store, order_ids: Iterable[int], *, strict: bool = True,
         gaps: list[Gap] = []
         try:
             parcel = build_parcel(order, products, seller, channel=channels.get(order.account_id, ""),
-                                  shipment=shipment, strict=strict)
+                                  shipment=shipment, strict=strict,
+                                  replacement_for=replacements.get(order_id, (0, ""))[1])
         except MissingCustomsData as missing:
             gaps.extend(missing.gaps)
             parcel = None
@@ -336,9 +338,11 @@ def one_parcel_papers(store: Store, order_id: int, *, contents: Mapping[str, int
     products = store.products.by_skus(line.sku for line in order.lines)
     gaps: list[Gap] = []
     parcel = None
+    replacement = store.returns.replacement_origins([order_id]).get(order_id, (0, ""))[1]
     try:
         parcel = build_parcel(order, products, store.settings.seller_profile(),
-                              channel=_channel_name(store, order.account_id), shipment=shipment)
+                              channel=_channel_name(store, order.account_id), shipment=shipment,
+                              replacement_for=replacement)
     except MissingCustomsData as missing:
         gaps.extend(missing.gaps)
     if not (shipment and shipment.tracking_number):

@@ -69,11 +69,25 @@ def customs_gaps(order: Order, products: Mapping[str, Product], seller: SellerPr
     return gaps
 
 
+def replacement_explanation(original_number: str) -> str:
+    """What the papers of an exchange's replacement parcel say it is."""
+    return f"Replacement for order {original_number} — no charge"
+
+
 def build_parcel(order: Order, products: Mapping[str, Product], seller: SellerProfile, *,
                  channel: str = "", shipment: Shipment | None = None,
-                 category: ItemCategory | None = None, strict: bool = True) -> Parcel:
+                 category: ItemCategory | None = None, strict: bool = True,
+                 replacement_for: str = "") -> Parcel:
     """The parcel for `order`. With `strict`, refuses when customs data is missing
-    (MissingCustomsData lists all of it); without, prints what there is (packing slips)."""
+    (MissingCustomsData lists all of it); without, prints what there is (packing slips).
+
+    `replacement_for`: the original order's number when `order` is an exchange's
+    replacement. Nothing is sold, so it is declared as "Other" (CN 23 box 10) with the
+    explanation beside it, at the goods' value, never as a sale."""
+    explanation = ""
+    if replacement_for:
+        category = ItemCategory.OTHER
+        explanation = replacement_explanation(replacement_for)
     if strict:
         gaps = customs_gaps(order, products, seller)
         if gaps:
@@ -100,5 +114,5 @@ def build_parcel(order: Order, products: Mapping[str, Product], seller: SellerPr
         tracking_number=shipment.tracking_number if shipment else "",
         invoice_number=f"INV-{order.order_number.lstrip('#')}", invoice_date=order.ordered_at.date(),
         gross_weight_g=shipment.weight_g if shipment else 0, buyer_email=order.buyer_email,
-        note=order.note,
+        note=order.note, explanation=explanation,
     )

@@ -300,5 +300,87 @@ def m004_packing(db: Database) -> None:
     )
 
 
+
+@migrations()
+def m005_returns(db: Database) -> None:
+    # Kinds, reasons and statuses are checked by the domain's enums when rows are read, not
+    # by CHECK constraints here: a new status then needs no rebuild of the table.
+    _run_script(
+        db,
+        """
+        -- Return requests (RMAs) raised from an order. The steps they took, with who and a
+        -- note, are in audit_log (entity 'rma'); the times below are for queries (days open,
+        -- overdue parcels). platform_ref: the platform's return or refund id, when it came
+        -- from there (one RMA per order and reference).
+        CREATE TABLE rmas (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            kind TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            status TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            postage_paid_by TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            platform_ref TEXT NOT NULL DEFAULT '',
+            return_tracking TEXT NOT NULL DEFAULT '',
+            replacement_order_id INTEGER REFERENCES orders (id),
+            opened_at TEXT NOT NULL,
+            approved_at TEXT,
+            received_at TEXT,
+            closed_at TEXT,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX rmas_order ON rmas (order_id);
+        CREATE INDEX rmas_status ON rmas (status, opened_at);
+        CREATE INDEX rmas_replacement ON rmas (replacement_order_id)
+            WHERE replacement_order_id IS NOT NULL;
+        CREATE UNIQUE INDEX rmas_platform_ref ON rmas (order_id, platform_ref)
+            WHERE platform_ref != '';
+
+        -- Pieces per SKU on an RMA, and what inspection found of them.
+        CREATE TABLE rma_lines (
+            id INTEGER PRIMARY KEY,
+            rma_id INTEGER NOT NULL REFERENCES rmas (id) ON DELETE CASCADE,
+            line_no INTEGER NOT NULL,
+            sku TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            quantity INTEGER NOT NULL CHECK (quantity > 0),
+            unit_price INTEGER NOT NULL DEFAULT 0,
+            resellable INTEGER NOT NULL DEFAULT 0 CHECK (resellable >= 0),
+            damaged INTEGER NOT NULL DEFAULT 0 CHECK (damaged >= 0),
+            missing INTEGER NOT NULL DEFAULT 0 CHECK (missing >= 0),
+            CHECK (resellable + damaged + missing <= quantity),
+            UNIQUE (rma_id, sku)
+        );
+
+        -- Money paid back, in minor units of the order's currency; parts add up.
+        CREATE TABLE refunds (
+            id INTEGER PRIMARY KEY,
+            rma_id INTEGER NOT NULL REFERENCES rmas (id),
+            amount INTEGER NOT NULL CHECK (amount > 0),
+            currency TEXT NOT NULL,
+            method TEXT NOT NULL,
+            refunded_at TEXT NOT NULL,
+            actor TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            platform_ref TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX refunds_rma ON refunds (rma_id);
+
+        -- Products have no stock column: stock on hand is the sum of these movements
+        -- (returned pieces put back on the shelf, for now).
+        CREATE TABLE stock_movements (
+            id INTEGER PRIMARY KEY,
+            sku TEXT NOT NULL,
+            delta INTEGER NOT NULL CHECK (delta != 0),
+            reason TEXT NOT NULL,
+            rma_id INTEGER REFERENCES rmas (id),
+            at TEXT NOT NULL
+        );
+        CREATE INDEX stock_movements_sku ON stock_movements (sku);
+        CREATE INDEX stock_movements_rma ON stock_movements (rma_id) WHERE rma_id IS NOT NULL;
+        """,
+    )
+
 SCHEMA_VERSION = len(migrations._migrations)
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)

@@ -12,6 +12,7 @@ from fulfill.storage.catalog import AccountRepository, ProductRepository
 from fulfill.storage.database import DEFAULT_BUSY_TIMEOUT_S, open_store_db, store_errors
 from fulfill.storage.orders import OrderRepository
 from fulfill.storage.packing import PackingRepository
+from fulfill.storage.returns import ReturnRepository
 from fulfill.storage.settings import StoreSettings
 
 
@@ -26,6 +27,7 @@ class Store:
         self.orders = OrderRepository(db)
         self.settings = StoreSettings(db)
         self.packing = PackingRepository(db)
+        self.returns = ReturnRepository(db)
 
     @classmethod
     def open(
