@@ -16,13 +16,14 @@ from fulfill.channels.etsy.mapper import STATUSES, etsy_money, map_order, refund
 from fulfill.channels.http import ChannelHttp
 from fulfill.channels.oauth import pkce_challenge, pkce_pair
 from fulfill.domain import ChannelAccount, Money, OrderStatus, Platform
-from fulfill.errors import ChannelAuthError, ChannelUnavailable, PayloadError
+from fulfill.errors import ChannelAuthError, ChannelUnavailable
 from fulfill.sandboxes import etsy
 from fulfill.services.outbox import _notice, deliver_due, ship_order
 from fulfill.services.progress import CancelToken, Cancelled
 from fulfill.services.sync import sync_account
 from fulfill.storage.outbox import OutboxRepository
 from fulfill.storage.sync_state import SyncRepository
+from tests.channels import scenarios
 from tests.channels.conftest import shared_fixture
 from tests.factories import chinese_address
 from tests.factories import order as factory_order
@@ -341,25 +342,12 @@ def test_server_errors_and_timeouts_are_retried(store, account, sandbox):
 
 def test_malformed_json_stops_the_run_and_the_next_run_resumes(store, account, sandbox):
     sync = connector(account)
-    sandbox.garble_next()
-    with pytest.raises(PayloadError, match="not valid JSON"):
-        sync_account(store, sync)
-    assert store.orders.count() == 0
-    log = SyncRepository(store.db).log(account.id)[0]
-    assert log.outcome == "failed" and "not valid JSON" in log.message
-    report = sync_account(store, connector(account))
-    assert report.resumed and store.orders.count() == 250
+    scenarios.garbled_page_stops_then_resumes(store, account, sandbox, sync,
+                                              connector(account))
 
 
 def test_killed_sync_resumes_without_loss_or_duplicates(store, account, sandbox):
-    cancel = CancelToken()
-
-    def stop_after_first_page(fraction, message):
-        if "100 orders read" in message:
-            cancel.cancel()
-
-    with pytest.raises(Cancelled):
-        sync_account(store, connector(account), progress=stop_after_first_page, cancel=cancel)
+    scenarios.cancel_when(store, connector(account), "100 orders read")
     assert store.orders.count() == 100
     state = SyncRepository(store.db).state(account.id)
     hundredth = sorted(r["updated_timestamp"] for r in sandbox.receipts.values())[99]
@@ -453,19 +441,12 @@ def test_tracking_write_back_offline_then_online_exactly_once(store, account, sa
     assert ship_order(store, local, carrier="EMS", tracking_number="EE123456785KR") is not None
     assert ship_order(store, local, carrier="EMS", tracking_number="EE123456785KR") is None
 
-    sandbox.stop()  # offline
-    report = deliver_due(store, lambda _id: connector(account, max_retries=1))
-    assert report.retrying == 1
-    (item,) = OutboxRepository(store.db).all("pending")
-    assert "could not be reached" in item.last_error
+    def reconnect(url):
+        account.settings["api_base"] = url
+        return connector(account)
 
-    sandbox.start()  # back, on a new port as after a restart
-    account.settings["api_base"] = sandbox.url
-    online = connector(account)
-    assert deliver_due(store, lambda _id: online).delivered == 0  # not due yet
-    later = datetime.now(UTC) + timedelta(hours=1)
-    assert deliver_due(store, lambda _id: online, now=later).delivered == 1
-    assert deliver_due(store, lambda _id: online, now=later).delivered == 0
+    scenarios.deliver_offline_then_online(store, sandbox, connector(account, max_retries=1),
+                                          reconnect)
     assert sandbox.tracking_posts == [{"receipt_id": receipt_id, "tracking_code": "EE123456785KR",
                                        "carrier_name": "korea-post"}]
     receipt = sandbox.receipts[receipt_id]

@@ -17,14 +17,14 @@ from fulfill.channels.http import ChannelHttp
 from fulfill.channels.shopee.client import SLICE_S, ShopeeConnector, sign
 from fulfill.channels.shopee.mapper import map_order
 from fulfill.domain import ChannelAccount, Money, OrderStatus, Platform
-from fulfill.errors import ChannelAuthError, ChannelRejected, PayloadError
+from fulfill.errors import ChannelAuthError, ChannelRejected
 from fulfill.sandboxes import shopee
 from fulfill.sandboxes.server import Sandbox, SandboxReply
 from fulfill.services.outbox import _notice, deliver_due, ship_order
-from fulfill.services.progress import Cancelled, CancelToken
 from fulfill.services.sync import sync_account
 from fulfill.storage.outbox import OutboxRepository
 from fulfill.storage.sync_state import SyncRepository
+from tests.channels import scenarios
 from tests.channels.conftest import shared_fixture
 from tests.factories import chinese_address
 from tests.factories import order as factory_order
@@ -243,25 +243,12 @@ def test_timeout_then_success(store, account, sandbox):
 
 
 def test_malformed_json_stops_the_run_and_the_next_run_resumes(store, account, sandbox):
-    sandbox.garble_next()
-    with pytest.raises(PayloadError, match="not valid JSON"):
-        sync_account(store, connector(account))
-    assert store.orders.count() == 0
-    log = SyncRepository(store.db).log(account.id)[0]
-    assert log.outcome == "failed" and "not valid JSON" in log.message
-    report = sync_account(store, connector(account))
-    assert report.resumed and store.orders.count() == 250
+    scenarios.garbled_page_stops_then_resumes(store, account, sandbox, connector(account),
+                                              connector(account))
 
 
 def test_killed_sync_resumes_without_loss_or_duplicates(store, account, sandbox):
-    cancel = CancelToken()
-
-    def stop_after_first_page(fraction, message):
-        if "orders read" in message:
-            cancel.cancel()
-
-    with pytest.raises(Cancelled):
-        sync_account(store, connector(account), progress=stop_after_first_page, cancel=cancel)
+    scenarios.cancel_when(store, connector(account), "orders read")
     first = store.orders.count()
     assert 0 < first < 250
     state = SyncRepository(store.db).state(account.id)
@@ -319,23 +306,14 @@ def test_tracking_write_back_offline_then_online_exactly_once(store, account, sa
     sync_account(store, connector(account))
     sn = first_with_status(sandbox, "READY_TO_SHIP")
     local = store.orders.id_for(account.id, sn)
-    assert ship_order(store, local, carrier="EMS", tracking_number="EE123456785KR") is not None
-    assert ship_order(store, local, carrier="EMS", tracking_number="EE123456785KR") is None
-    assert store.orders.get(local).status is OrderStatus.SHIPPED
+    scenarios.ship_twice(store, local)
 
-    sandbox.stop()  # offline
-    offline = connector(account, max_retries=1)
-    assert deliver_due(store, lambda _id: offline).retrying == 1
-    (item,) = OutboxRepository(store.db).all("pending")
-    assert "could not be reached" in item.last_error
+    def reconnect(url):
+        account.settings["api_base"] = url
+        return connector(account)
 
-    sandbox.start()  # back, on a new port as after a restart
-    account.settings["api_base"] = sandbox.url
-    online = connector(account)
-    assert deliver_due(store, lambda _id: online).delivered == 0  # not due yet
-    later = datetime.now(UTC) + timedelta(hours=1)
-    assert deliver_due(store, lambda _id: online, now=later).delivered == 1
-    assert deliver_due(store, lambda _id: online, now=later).delivered == 0
+    scenarios.deliver_offline_then_online(store, sandbox, connector(account, max_retries=1),
+                                          reconnect)
     assert sandbox.shipments == [{"order_sn": sn, "tracking_number": "EE123456785KR"}]
     assert sandbox.orders[sn]["order_status"] == "SHIPPED"
 

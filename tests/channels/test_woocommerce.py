@@ -12,13 +12,13 @@ from fulfill.channels.http import ChannelHttp
 from fulfill.channels.woocommerce.client import WooCommerceConnector
 from fulfill.channels.woocommerce.mapper import map_order
 from fulfill.domain import ChannelAccount, Money, OrderStatus, Platform
-from fulfill.errors import ChannelAuthError, PayloadError
+from fulfill.errors import ChannelAuthError
 from fulfill.sandboxes import woocommerce as woo
 from fulfill.services.outbox import deliver_due, ship_order
-from fulfill.services.progress import CancelToken, Cancelled
 from fulfill.services.sync import sync_account
 from fulfill.storage.outbox import OutboxRepository
 from fulfill.storage.sync_state import SyncRepository
+from tests.channels import scenarios
 from tests.channels.conftest import shared_fixture
 from tests.factories import chinese_address
 from tests.factories import order as factory_order
@@ -117,27 +117,12 @@ def test_timeout_then_success(store, account, sandbox):
 
 def test_malformed_json_stops_the_run_and_the_next_run_resumes(store, account, sandbox):
     conn = connector(account)
-    sandbox.garble_next()
-    with pytest.raises(PayloadError, match="not valid JSON"):
-        sync_account(store, conn)
-    assert store.orders.count() == 0
-    log = SyncRepository(store.db).log(account.id)[0]
-    assert log.outcome == "failed" and "not valid JSON" in log.message
-    report = sync_account(store, connector(account))
-    assert report.resumed and store.orders.count() == 250
+    scenarios.garbled_page_stops_then_resumes(store, account, sandbox, conn,
+                                              connector(account))
 
 
 def test_killed_sync_resumes_without_loss_or_duplicates(store, account, sandbox):
-    cancel = CancelToken()
-    seen = []
-
-    def stop_after_first_page(fraction, message):
-        seen.append(message)
-        if "100 orders read" in message:
-            cancel.cancel()
-
-    with pytest.raises(Cancelled):
-        sync_account(store, connector(account), progress=stop_after_first_page, cancel=cancel)
+    scenarios.cancel_when(store, connector(account), "100 orders read")
     assert store.orders.count() == 100
     state = SyncRepository(store.db).state(account.id)
     assert state.run_in_progress and state.run_cursor == "2"
@@ -170,26 +155,14 @@ def test_tracking_write_back_offline_then_online_exactly_once(store, account, sa
     sync_account(store, connector(account))
     platform_id = next(i for i, o in sorted(sandbox.orders.items()) if o["status"] == "processing")
     local = store.orders.id_for(account.id, str(platform_id))
-    assert ship_order(store, local, carrier="EMS", tracking_number="EE123456785KR") is not None
-    assert ship_order(store, local, carrier="EMS", tracking_number="EE123456785KR") is None
-    assert store.orders.get(local).status is OrderStatus.SHIPPED
+    scenarios.ship_twice(store, local)
 
-    url = sandbox.url
-    sandbox.stop()  # offline
-    offline = connector(account, max_retries=1)
-    report = deliver_due(store, lambda _id: offline)
-    assert report.retrying == 1
-    (item,) = OutboxRepository(store.db).all("pending")
-    assert "could not be reached" in item.last_error
+    def reconnect(url):
+        account.settings["site_url"] = url
+        return connector(account)
 
-    sandbox.start()
-    account.settings["site_url"] = sandbox.url
-    assert url  # the sandbox came back on a new port, as after a restart
-    online = connector(account)
-    assert deliver_due(store, lambda _id: online).delivered == 0  # not due yet
-    later = datetime.now(UTC) + timedelta(hours=1)
-    assert deliver_due(store, lambda _id: online, now=later).delivered == 1
-    assert deliver_due(store, lambda _id: online, now=later).delivered == 0
+    scenarios.deliver_offline_then_online(store, sandbox, connector(account, max_retries=1),
+                                          reconnect)
     assert [t["tracking_number"] for t in sandbox.trackings[platform_id]] == ["EE123456785KR"]
     assert sandbox.orders[platform_id]["status"] == "completed"
 
