@@ -12,6 +12,7 @@ from fulfill.services.demo_data import (
 )
 from fulfill.services.progress import CancelToken, Progress, no_progress
 from fulfill.storage import Store, audit
+from fulfill.storage.database import marks
 
 DEMO_ORDERS = 300
 BATCH = 2000
@@ -28,7 +29,7 @@ def _draft_shipments(store: Store, orders: list[Order], products: dict[str, Prod
         return
     ids = [o.id for o in waiting]
     has = {r[0] for r in store.db.execute(
-        f"SELECT DISTINCT order_id FROM shipments WHERE order_id IN ({', '.join('?' * len(ids))})",
+        f"SELECT DISTINCT order_id FROM shipments WHERE order_id IN ({marks(ids)})",
         ids)}
     now = audit.now_text()
     rows = []

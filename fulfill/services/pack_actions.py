@@ -6,6 +6,7 @@ station can die at any moment and resume from the store.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -15,8 +16,8 @@ from fulfill.errors import FulfillError
 from fulfill.services import papers
 from fulfill.services.outbox import ship_order
 from fulfill.services.packing import (
-    CARRIER_KEY, DEFAULT_CARRIER, PackSession, PackStop, ScanOutcome, status_stop, differences,
-    snapshot,
+    CARRIER_KEY, DEFAULT_CARRIER, PackSession, PackStop, ScanOutcome, differences, left_to_pack,
+    snapshot, status_stop,
 )
 from fulfill.storage import Store, audit
 
@@ -145,13 +146,12 @@ def ship(store: Store, session: PackSession, scanned: str = "") -> Shipped:
     order = store.orders.get(session.order_id)
     assert order is not None
     packed = session.packed()
-    shipped_before = store.packing.shipped_counts(session.order_id)
-    ordered: dict[str, int] = {}
-    for line in order.lines:
-        ordered[line.sku] = ordered.get(line.sku, 0) + line.quantity
-    complete = all(shipped_before.get(s, 0) + packed.get(s, 0) >= n for s, n in ordered.items())
+    complete = not left_to_pack(order, store.packing.shipped_counts(session.order_id)
+                                + Counter(packed))
     whole_in_one = complete and session.parcel_no == 1
-    lines = () if whole_in_one else _shipped_lines(order, packed)
+    lines = () if whole_in_one else tuple(  # the platform's lines this parcel holds
+        ShippedLine(line.platform_line_id or line.sku, line.quantity)
+        for line in papers.lines_holding(order.lines, packed))
     with store.errors(), store.db.atomic():
         outbox_id = ship_order(store, session.order_id, carrier=session.carrier or
                                default_carrier(store), tracking_number=number, lines=lines,
@@ -160,18 +160,6 @@ def ship(store: Store, session: PackSession, scanned: str = "") -> Shipped:
         store.packing.update(session.id, state="shipped", finished_at=datetime.now(UTC))
     session.state = "shipped"
     return Shipped(number, outbox_id, complete)
-
-
-def _shipped_lines(order, packed: dict[str, int]) -> tuple[ShippedLine, ...]:
-    """Platform lines and pieces for a parcel that is not the whole order."""
-    left = dict(packed)
-    shipped = []
-    for line in order.lines:
-        pieces = min(line.quantity, left.get(line.sku, 0))
-        if pieces:
-            shipped.append(ShippedLine(line.platform_line_id or line.sku, pieces))
-            left[line.sku] -= pieces
-    return tuple(shipped)
 
 
 def set_aside(store: Store, session: PackSession, note: str = "") -> None:

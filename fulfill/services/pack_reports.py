@@ -9,6 +9,7 @@ from fulfill.domain import OrderStatus
 from fulfill.errors import FulfillError
 from fulfill.services import papers
 from fulfill.storage import Store
+from fulfill.storage.database import in_chunks, marks
 
 # --- batches -------------------------------------------------------------------------------
 
@@ -58,10 +59,9 @@ def create_batch(store: Store, order_ids: list[int], name: str = "") -> int:
 def awaiting_shipment(store: Store, order_ids: list[int]) -> list[int]:
     """The orders among `order_ids` that still wait to be packed, in the same order."""
     waiting: set[int] = set()
-    for start in range(0, len(order_ids), 500):
-        chunk = order_ids[start : start + 500]
+    for chunk in in_chunks(order_ids):
         waiting.update(r[0] for r in store.db.execute(
-            f"SELECT id FROM orders WHERE status = ? AND id IN ({', '.join('?' * len(chunk))})",
+            f"SELECT id FROM orders WHERE status = ? AND id IN ({marks(chunk)})",
             [OrderStatus.AWAITING_SHIPMENT.value, *chunk]))
     return [i for i in order_ids if i in waiting]
 
@@ -73,7 +73,7 @@ def batch_progress(store: Store, batch_id: int) -> BatchProgress:
     ids = store.packing.batch_order_ids(batch_id)
     info = {r[0]: r[1:] for r in store.db.execute(
         f"SELECT id, order_number, ship_country, status FROM orders WHERE id IN"
-        f" ({', '.join('?' * len(ids))})", ids)} if ids else {}
+        f" ({marks(ids)})", ids)} if ids else {}
     latest = {r[0]: (r[1], r[2]) for r in store.db.execute(
         "SELECT s.order_id, s.state, s.note FROM pack_sessions s WHERE s.id IN (SELECT max(id)"
         " FROM pack_sessions WHERE order_id IN (SELECT order_id FROM pack_batch_orders"

@@ -280,7 +280,7 @@ def open_order(store: Store, code: str, *, station: str, holder: str,
             shipped = store.packing.shipped_counts(order_id)
             parcel_no = 1 + sum(1 for s in store.packing.sessions_for_order(order_id)
                                 if s.state == "shipped")
-            if shipped and not _to_pack(order, shipped):
+            if shipped and not left_to_pack(order, shipped):
                 raise PackStop("nothing_left", f"Every item of {order.order_number} has shipped.",
                                "Nothing to pack.", order_id=order_id,
                                order_number=order.order_number)
@@ -298,7 +298,8 @@ def open_order(store: Store, code: str, *, station: str, holder: str,
     return load_session(store, session_id, overrides=overrides)
 
 
-def _to_pack(order: Order, shipped: Counter[str]) -> dict[str, int]:
+def left_to_pack(order: Order, shipped: Counter[str]) -> dict[str, int]:
+    """SKU -> pieces of the order not yet in `shipped` (SKU -> pieces)."""
     wanted: Counter[str] = Counter()
     for line in order.lines:
         wanted[line.sku] += line.quantity
@@ -331,14 +332,16 @@ def load_session(store: Store, session_id: int, *,
     order = store.orders.get(row.order_id)
     assert order is not None
     shipped = Counter() if row.parcel_no == 1 else store.packing.shipped_counts(row.order_id)
-    to_pack = _to_pack(order, shipped)
+    to_pack = left_to_pack(order, shipped)
     packed = store.packing.packed_counts(session_id)
     catalog = catalog_codes(store)
+    codes_of: dict[str, set[str]] = {}
+    for code, sku in catalog.items():
+        codes_of.setdefault(sku, set()).add(code)
     titles = {line.sku: line.title for line in order.lines}
-    lines = []
-    for sku, quantity in to_pack.items():
-        codes = {sku.upper(), *(code for code, s in catalog.items() if s == sku)}
-        lines.append(PackLine(sku, titles[sku], quantity, packed.get(sku, 0), tuple(sorted(codes))))
+    lines = [PackLine(sku, titles[sku], quantity, packed.get(sku, 0),
+                      tuple(sorted({sku.upper(), *codes_of.get(sku, ())})))
+             for sku, quantity in to_pack.items()]
     shipment = next((s for s in store.orders.shipments(row.order_id) if s.id == row.shipment_id),
                     None)
     channel = next((a.display_name for a in store.accounts.all() if a.id == order.account_id), "")

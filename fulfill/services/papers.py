@@ -20,6 +20,7 @@ from fulfill.errors import FulfillError
 from fulfill.services.parcels import Gap, MissingCustomsData, build_parcel
 from fulfill.services.pdf_join import join_pdfs
 from fulfill.storage import Store, audit
+from fulfill.storage.database import in_chunks, marks
 from fulfill.storage.order_queries import OrderFilter, OrderSort, order_ids
 
 DOCUMENT_KINDS = ("label", "invoice", "cn22", "cn23", "customs", "packing-slip", "pick-list")
@@ -90,15 +91,19 @@ def _page_count(pdf: bytes) -> int:
 
 # --- loading ----------------------------------------------------------------------------
 
-def _latest_shipments(store: Store, ids: Sequence[int]) -> dict[int, Shipment]:
+def _latest_shipments(store: Store, ids: Sequence[int], chosen: Mapping[int, int] | None = None
+                      ) -> dict[int, Shipment]:
+    """Each order's latest shipment, or for an order in `chosen` the shipment named there."""
+    chosen = chosen or {}
     latest: dict[int, Shipment] = {}
-    for start in range(0, len(ids), 500):
-        chunk = list(ids[start : start + 500])
+    for chunk in in_chunks(ids):
         for r in store.db.execute(
             "SELECT order_id, id, carrier, service, tracking_number, status, weight_g"
-            f" FROM shipments WHERE order_id IN ({', '.join('?' * len(chunk))}) ORDER BY id",
+            f" FROM shipments WHERE order_id IN ({marks(chunk)}) ORDER BY id",
             chunk,
         ):
+            if r[0] in chosen and r[1] != chosen[r[0]]:
+                continue
             latest[r[0]] = Shipment(order_id=r[0], id=r[1], carrier=r[2], service=r[3],
                                     tracking_number=r[4], status=ShipmentStatus(r[5]),
                                     weight_g=r[6])
@@ -115,18 +120,22 @@ def _orders(store: Store, ids: Sequence[int]) -> dict[int, Order]:
 
 
 def load_parcels(store: Store, order_ids: Iterable[int], *, strict: bool = True,
-                 need_tracking: bool | None = None
+                 need_tracking: bool | None = None,
+                 contents: Mapping[int, Mapping[str, int]] | None = None,
+                 shipment_ids: Mapping[int, int] | None = None,
                  ) -> tuple[list[Parcel], dict[int, list[Gap]]]:
     """The parcels of `order_ids` (in that order) and, apart, the orders that cannot print
     with what each lacks. `strict`: customs data must be complete. `need_tracking` (default:
-    as strict): a parcel needs its tracking number (labels do)."""
+    as strict): a parcel needs its tracking number (labels do). `contents` (order -> SKU ->
+    pieces) cuts an order that leaves in several parcels down to one of them; `shipment_ids`
+    names the shipment a parcel's label carries (default: the order's latest)."""
     ids = list(dict.fromkeys(order_ids))
     need_tracking = strict if need_tracking is None else need_tracking
     orders = _orders(store, ids)
     products = store.products.by_skus(line.sku for o in orders.values() for line in o.lines)
     seller = store.settings.seller_profile()
     channels = {a.id: a.display_name for a in store.accounts.all()}
-    shipments = _latest_shipments(store, ids)
+    shipments = _latest_shipments(store, ids, shipment_ids)
     replacements = store.returns.replacement_origins(ids)  # exchanges' replacement parcels
     parcels: list[Parcel] = []
     blocked: dict[int, list[Gap]] = {}
@@ -138,6 +147,8 @@ def load_parcels(store: Store, order_ids: Iterable[int], *, strict: bool = True,
         if order.status in _NOT_SHIPPING:
             blocked[order_id] = [Gap("order status", "", _NOT_SHIPPING[order.status])]
             continue
+        if contents and order_id in contents:
+            order.lines = lines_holding(order.lines, contents[order_id])
         shipment = shipments.get(order_id)
         gaps: list[Gap] = []
         try:
@@ -166,11 +177,9 @@ def gaps_for(store: Store, order_ids: Iterable[int]) -> dict[int, list[Gap]]:
 def order_numbers(store: Store, ids: Iterable[int]) -> dict[int, str]:
     ids = list(ids)
     numbers: dict[int, str] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in in_chunks(ids):
         numbers.update(store.db.execute(
-            f"SELECT id, order_number FROM orders WHERE id IN ({', '.join('?' * len(chunk))})",
-            chunk).fetchall())
+            f"SELECT id, order_number FROM orders WHERE id IN ({marks(chunk)})", chunk).fetchall())
     return numbers
 
 
@@ -187,11 +196,12 @@ def order_ids_for(store: Store, *, status: str) -> list[int]:
 
 
 def _strict_load(store: Store, order_ids: Iterable[int], *, strict: bool,
-                 need_tracking: bool) -> list[Parcel]:
+                 need_tracking: bool, **parcel_options) -> list[Parcel]:
     ids = list(dict.fromkeys(order_ids))
     if not ids:
         raise FulfillError("No orders to print.", "Choose at least one order.")
-    parcels, blocked = load_parcels(store, ids, strict=strict, need_tracking=need_tracking)
+    parcels, blocked = load_parcels(store, ids, strict=strict, need_tracking=need_tracking,
+                                    **parcel_options)
     if blocked:
         raise PapersBlocked(blocked, order_numbers(store, blocked))
     return parcels
@@ -326,30 +336,10 @@ def one_parcel_papers(store: Store, order_id: int, *, contents: Mapping[str, int
     holds when an order leaves in several; `shipment_id` the shipment whose tracking number
     the label carries (default: the order's latest). Raises PapersBlocked like the others."""
     _check(paper, dpi)
-    order = store.orders.get(order_id)
-    if order is None:
-        raise PapersBlocked({order_id: [Gap("order", "", f"there is no order with id {order_id}")]},
-                            {})
-    if contents is not None:
-        order.lines = lines_holding(order.lines, contents)
-    shipments = [s for s in store.orders.shipments(order_id)
-                 if shipment_id is None or s.id == shipment_id]
-    shipment = shipments[-1] if shipments else None
-    products = store.products.by_skus(line.sku for line in order.lines)
-    gaps: list[Gap] = []
-    parcel = None
-    replacement = store.returns.replacement_origins([order_id]).get(order_id, (0, ""))[1]
-    try:
-        parcel = build_parcel(order, products, store.settings.seller_profile(),
-                              channel=_channel_name(store, order.account_id), shipment=shipment,
-                              replacement_for=replacement)
-    except MissingCustomsData as missing:
-        gaps.extend(missing.gaps)
-    if not (shipment and shipment.tracking_number):
-        gaps.append(Gap("tracking number", "",
-                        "no tracking number yet: enter the one the carrier issued"))
-    if gaps or parcel is None:
-        raise PapersBlocked({order_id: gaps}, {order_id: order.order_number})
+    (parcel,) = _strict_load(
+        store, [order_id], strict=True, need_tracking=True,
+        contents=None if contents is None else {order_id: contents},
+        shipment_ids=None if shipment_id is None else {order_id: shipment_id})
     (form,) = customs_forms(store, [parcel])
     return [_job(kind, LABEL_PRINTER if kind in ("label", "cn22") else DOCUMENT_PRINTER,
                  _pdf(kind, [parcel], paper=paper, language=None, dpi=dpi, forms=[form]),
@@ -378,10 +368,6 @@ def lines_holding(lines: Sequence[OrderLine], contents: Mapping[str, int]) -> li
             held.append(replace(line, quantity=pieces))
             left[line.sku] -= pieces
     return held
-
-
-def _channel_name(store: Store, account_id: int) -> str:
-    return next((a.display_name for a in store.accounts.all() if a.id == account_id), "")
 
 
 # --- shipments the papers print from ------------------------------------------------------

@@ -10,6 +10,7 @@ from sqlite_utils import Database
 
 from fulfill.domain import ChannelAccount, Platform, Product
 from fulfill.storage.audit import now_text
+from fulfill.storage.database import in_chunks, marks
 
 
 _PRODUCT_COLUMNS = ("sku, title, hs_code, origin_country, unit_weight_g, barcode, titles,"
@@ -91,11 +92,9 @@ class ProductRepository:
         """The products for these SKUs (unknown ones are absent), in one query per 500."""
         wanted = sorted(set(skus))
         found: dict[str, Product] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
+        for chunk in in_chunks(wanted):
             for row in self.db.execute(
-                f"SELECT {_PRODUCT_COLUMNS} FROM products"
-                f" WHERE sku IN ({', '.join('?' * len(chunk))})", chunk):
+                f"SELECT {_PRODUCT_COLUMNS} FROM products WHERE sku IN ({marks(chunk)})", chunk):
                 found[row[0]] = _product(row)
         return found
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from sqlite_utils import Database
 
@@ -99,6 +100,20 @@ def _check_header(path: Path) -> None:
             f"{path} is not a fulfill store (it is not an SQLite database).",
             "Choose the .sqlite file fulfill created, or start a new store. The file was not changed.",
         )
+
+
+T = TypeVar("T")
+
+
+def in_chunks(items: Sequence[T], size: int = 500) -> Iterator[list[T]]:
+    """`items` in slices small enough for one `IN (?, ?, …)`: SQLite caps bound parameters."""
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def marks(values: Sequence[object]) -> str:
+    """The placeholders for `values` in an `IN (…)`: "?, ?, ?"."""
+    return ", ".join("?" * len(values))
 
 
 def connect(path: Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT_S) -> Database:

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from fulfill.domain import Money, OrderStatus, Platform
 from fulfill.storage.audit import parse_utc_text, utc_text
+from fulfill.storage.database import in_chunks, marks
 from fulfill.storage.search_text import fts_query
 
 # Sort keys the desk offers, each an SQL expression; id breaks ties so paging is stable.
@@ -84,7 +85,7 @@ def where_clause(flt: OrderFilter) -> tuple[str, list[Any]]:
 
     def any_of(column: str, values: tuple) -> None:
         if values:
-            conditions.append(f"{column} IN ({', '.join('?' * len(values))})")
+            conditions.append(f"{column} IN ({marks(values)})")
             params.extend(values)
 
     any_of("o.status", tuple(s.value for s in flt.statuses))
@@ -132,13 +133,12 @@ def desk_rows(db: Database, ids: list[int]) -> dict[int, DeskRow]:
         return {}
     rows: dict[int, DeskRow] = {}
     # SQLite caps bound parameters; the desk asks for a screenful or two at a time anyway.
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in in_chunks(ids):
         cursor = db.execute(
             "SELECT o.id, o.order_number, o.account_id, a.platform, a.name, o.ordered_at, o.ship_name,"
             " o.ship_name_latin, o.ship_country, o.item_count, o.total, o.currency, o.status,"
             " o.problem FROM orders o JOIN channel_accounts a ON a.id = o.account_id"
-            f" WHERE o.id IN ({', '.join('?' * len(chunk))})",
+            f" WHERE o.id IN ({marks(chunk)})",
             chunk,
         )
         for r in cursor:

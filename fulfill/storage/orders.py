@@ -19,6 +19,7 @@ from fulfill.domain import (
     Address, AddressText, Money, Order, OrderLine, OrderStatus, Shipment, ShipmentStatus,
 )
 from fulfill.storage import audit
+from fulfill.storage.database import in_chunks, marks
 from fulfill.storage.search_text import index_forms
 
 _ORDER_COLUMNS = (
@@ -220,11 +221,10 @@ class OrderRepository:
         for order in orders:
             by_account.setdefault(order.account_id, []).append(order.platform_order_id)
         for account_id, platform_ids in by_account.items():
-            for start in range(0, len(platform_ids), 500):
-                chunk = platform_ids[start : start + 500]
+            for chunk in in_chunks(platform_ids):
                 rows = self.db.conn.execute(
                     "SELECT platform_order_id, id, status, content_hash FROM orders"
-                    f" WHERE account_id = ? AND platform_order_id IN ({', '.join('?' * len(chunk))})",
+                    f" WHERE account_id = ? AND platform_order_id IN ({marks(chunk)})",
                     (account_id, *chunk),
                 )
                 found.update(((account_id, r[0]), (r[1], r[2], r[3])) for r in rows)

@@ -15,6 +15,7 @@ from fulfill.domain.returns import (
     PostagePaidBy, Refund, RefundMethod, ReturnKind, ReturnReason, ReturnStatus, Rma, RmaLine,
 )
 from fulfill.storage import audit
+from fulfill.storage.database import in_chunks, marks
 from fulfill.storage.audit import parse_utc_text, utc_text
 
 _RMA_COLUMNS = ("id, order_id, kind, reason, status, currency, postage_paid_by, note,"
@@ -40,11 +41,6 @@ def _rma(row: tuple, lines: list[RmaLine], refunds: list[Refund]) -> Rma:
         received_at=_time(row[13]), closed_at=_time(row[14]), updated_at=_time(row[15]),
         lines=lines, refunds=refunds,
     )
-
-
-def _chunks(ids: Sequence[int], size: int = 500) -> Iterable[list[int]]:
-    for start in range(0, len(ids), size):
-        yield list(ids[start : start + size])
 
 
 class ReturnRepository:
@@ -90,7 +86,7 @@ class ReturnRepository:
         if not wanted:
             return self._load(f"SELECT {_RMA_COLUMNS} FROM rmas ORDER BY opened_at, id", [])
         return self._load(
-            f"SELECT {_RMA_COLUMNS} FROM rmas WHERE status IN ({', '.join('?' * len(wanted))})"
+            f"SELECT {_RMA_COLUMNS} FROM rmas WHERE status IN ({marks(wanted)})"
             " ORDER BY opened_at, id", wanted)
 
     def _load(self, sql: str, params: list[Any]) -> list[Rma]:
@@ -100,15 +96,14 @@ class ReturnRepository:
         lines: dict[int, list[RmaLine]] = {i: [] for i in ids}
         refunds: dict[int, list[Refund]] = {i: [] for i in ids}
         currency = {row[0]: row[5] for row in rows}
-        for chunk in _chunks(ids):
-            marks = ", ".join("?" * len(chunk))
+        for chunk in in_chunks(ids):
             for r in self.db.execute(f"SELECT {_LINE_COLUMNS} FROM rma_lines WHERE rma_id IN"
-                                     f" ({marks}) ORDER BY rma_id, line_no", chunk):
+                                     f" ({marks(chunk)}) ORDER BY rma_id, line_no", chunk):
                 lines[r[0]].append(RmaLine(sku=r[1], title=r[2], quantity=r[3],
                                            unit_price=Money(r[4], currency[r[0]]),
                                            resellable=r[5], damaged=r[6], missing=r[7]))
             for r in self.db.execute(f"SELECT {_REFUND_COLUMNS} FROM refunds WHERE rma_id IN"
-                                     f" ({marks}) ORDER BY rma_id, id", chunk):
+                                     f" ({marks(chunk)}) ORDER BY rma_id, id", chunk):
                 refunds[r[0]].append(Refund(id=r[1], amount=Money(r[2], r[3]),
                                             method=RefundMethod(r[4]),
                                             refunded_at=parse_utc_text(r[5]), actor=r[6],
@@ -159,11 +154,11 @@ class ReturnRepository:
         """For the orders among `order_ids` that are exchange replacements:
         replacement order id -> (RMA id, the original order's number)."""
         found: dict[int, tuple[int, str]] = {}
-        for chunk in _chunks(list(order_ids)):
+        for chunk in in_chunks(list(order_ids)):
             found.update((r[0], (r[1], r[2])) for r in self.db.execute(
                 "SELECT r.replacement_order_id, r.id, o.order_number FROM rmas r"
                 " JOIN orders o ON o.id = r.order_id"
-                f" WHERE r.replacement_order_id IN ({', '.join('?' * len(chunk))})", chunk))
+                f" WHERE r.replacement_order_id IN ({marks(chunk)})", chunk))
         return found
 
     # --- stock ---------------------------------------------------------------------------

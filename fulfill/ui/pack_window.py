@@ -241,7 +241,7 @@ class PackWindow(QWidget):
                 self._ship(text)
         elif not text:
             self._next_code()
-        elif self.state in (IDLE,) or self.session is None:
+        elif self.state == IDLE or self.session is None:
             self._open(text)
         elif self.state == PACKING:
             self._scan(text)
@@ -329,7 +329,6 @@ class PackWindow(QWidget):
     def _papers_made(self, jobs) -> None:
         session = self.session
         assert session is not None
-        self._kinds = [job.kind for job in jobs]
         self.printer.print_parcel(jobs, country=session.country,
                                   name=order_scan_code(session.order_id))
 
@@ -347,7 +346,7 @@ class PackWindow(QWidget):
         session = self.session
         assert session is not None
         # What really went out (a kind set to 0 copies did not).
-        kinds = list(dict.fromkeys(kind for job in printed for kind in job.kinds)) or self._kinds
+        kinds = list(dict.fromkeys(kind for job in printed for kind in job.kinds))
         self.papers_ready.emit(time.perf_counter() - self._completed_at
                                if self._completed_at else 0.0)
         self._completed_at = 0.0
