@@ -49,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--db", type=Path, required=True, metavar="PATH")
     demo.add_argument("--orders", type=int, default=300, metavar="N")
     demo.add_argument("--seed", type=int, default=2026)
+    demo.add_argument("--no-returns", dest="returns", action="store_false",
+                      help="leave out the demo returns and exchanges")
 
     kinds = ("label", "invoice", "cn22", "cn23", "customs", "packing-slip", "pick-list")
     docs = commands.add_parser(
@@ -140,7 +142,8 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
     # Anchored to today's midnight: running it again today changes nothing.
     today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     with Store.open(args.db) as store:
-        count = demo.seed(store, args.orders, seed=args.seed, now=today, progress=report)
+        count = demo.seed(store, args.orders, seed=args.seed, now=today, progress=report,
+                          returns=args.returns)
         total = store.orders.count()
     print(f"\n{count:,} demo orders written in {time.perf_counter() - started:.1f} s; "
           f"the store now holds {total:,} orders: {args.db}", file=sys.stderr)

@@ -7,6 +7,7 @@ from itertools import islice
 from pathlib import Path
 
 from fulfill.domain import Order, OrderStatus, Product, ShipmentStatus
+from fulfill.services.demo_returns import seed_returns
 from fulfill.services.demo_data import (
     demo_accounts, demo_orders, demo_products, demo_seller, demo_tracking_number,
 )
@@ -56,12 +57,14 @@ def seed(
     now: datetime | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    returns: bool = False,
 ) -> int:
     """Add demo accounts, products, the seller profile and `orders` orders, with a draft
     Korea Post shipment for each order awaiting shipment. Returns the number of orders saved.
 
     Orders go in batches, each its own transaction, so a cancelled or interrupted seed keeps
-    whole orders only; seeding again with the same arguments changes nothing.
+    whole orders only; seeding again with the same arguments changes nothing. With
+    `returns`, a few delivered orders get RMAs at every stage (services.demo_returns).
     """
     now = now or datetime.now(UTC)
     accounts = []
@@ -86,6 +89,12 @@ def seed(
             _draft_shipments(store, batch, by_sku)
         done += len(batch)
         progress(done / max(orders, 1), f"{done:,} of {orders:,} demo orders")
+    if returns and seed_returns(store, now, count=max(12, orders // 40), seed=seed):
+        # Replacements wait to be packed with a draft shipment, like the other demo orders.
+        with store.errors(), store.db.atomic():
+            _draft_shipments(store, [store.orders.get(row[0]) for row in store.db.execute(
+                "SELECT replacement_order_id FROM rmas WHERE replacement_order_id IS NOT NULL")],
+                by_sku)
     return done
 
 
@@ -94,7 +103,7 @@ def open_demo_store(path: Path, progress: Progress = no_progress) -> Store:
     store = Store.open(path)
     try:
         if store.orders.count() == 0:
-            seed(store, progress=progress)
+            seed(store, progress=progress, returns=True)
     except BaseException:
         store.close()
         raise

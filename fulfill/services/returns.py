@@ -31,7 +31,8 @@ from fulfill.storage import Store, audit
 __all__ = [
     "DEFAULT_OVERDUE_DAYS", "OVERDUE_DAYS_KEY", "ReturnRefused", "approve", "awaiting_inspection",
     "close", "exchange", "find_by_scan", "get", "inspect", "is_overdue", "mark_awaiting_parcel",
-    "open_rma", "overdue", "overdue_days", "receive", "record_platform_refund", "refund",
+    "open_rma", "overdue", "overdue_days", "parcel_overdue", "receive", "record_platform_refund",
+    "refund",
     "refundable", "reject", "returnable", "rma_as_dict", "rma_code", "rma_id_from_scan",
     "rma_report", "set_overdue_days", "shipped_counts",
 ]
@@ -492,8 +493,15 @@ def set_overdue_days(store: Store, days: int) -> None:
 
 def is_overdue(rma: Rma, now: datetime, days: int) -> bool:
     """Approved more than `days` ago and the returned parcel still not in."""
-    return (rma.awaits_parcel() and rma.approved_at is not None
-            and now - rma.approved_at > timedelta(days=days))
+    return parcel_overdue(rma.kind, rma.status, rma.approved_at, now, days)
+
+
+def parcel_overdue(kind: ReturnKind, status: ReturnStatus, approved_at: datetime | None,
+                   now: datetime, days: int) -> bool:
+    """is_overdue from an RMA's columns, for lists that do not load whole RMAs."""
+    awaits = status in (ReturnStatus.APPROVED, ReturnStatus.AWAITING_PARCEL) and \
+        kind is not ReturnKind.REFUND_ONLY
+    return awaits and approved_at is not None and now - approved_at > timedelta(days=days)
 
 
 def awaiting_inspection(store: Store) -> list[Rma]:

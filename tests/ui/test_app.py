@@ -49,6 +49,7 @@ def test_demo_launch_creates_the_demo_store_and_shows_the_desk(qapp):
 
     _when_ready(close_window)
     assert run_app(paths.demo_store_path(), demo=True) == 0
-    assert seen == [("fulfill — Demo store", 300)]
     with Store.open(paths.demo_store_path()) as store:
-        assert store.orders.count() == 300
+        orders = store.orders.count()  # the demo orders and an exchange's replacement
+        assert orders > 300
+    assert seen == [("fulfill — Demo store", orders)]

@@ -13,7 +13,7 @@ from fulfill.cli import main
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("cli") / "demo.sqlite"
-    assert main(["demo-data", "--db", str(path), "--orders", "300"]) == 0
+    assert main(["demo-data", "--db", str(path), "--orders", "300", "--no-returns"]) == 0
     return path
 
 
@@ -54,7 +54,7 @@ def test_orders_json_filters_by_status_and_search(demo_db, capsys):
 
 
 def test_demo_data_again_today_changes_nothing(demo_db, capsys):
-    assert main(["demo-data", "--db", str(demo_db), "--orders", "300"]) == 0
+    assert main(["demo-data", "--db", str(demo_db), "--orders", "300", "--no-returns"]) == 0
     assert len(_orders(capsys, "--db", str(demo_db))) == 300
 
 

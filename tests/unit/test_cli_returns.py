@@ -18,7 +18,7 @@ from fulfill.storage import Store
 def db(tmp_path_factory):
     """A demo store with three RMAs: one overdue, one received, one refunded and closed."""
     path = tmp_path_factory.mktemp("cli-returns") / "demo.sqlite"
-    assert main(["demo-data", "--db", str(path), "--orders", "300"]) == 0
+    assert main(["demo-data", "--db", str(path), "--orders", "300", "--no-returns"]) == 0
     now = datetime.now(UTC)  # the command measures days open against the clock
     with Store.open(path) as store:
         ids = [r[0] for r in store.db.execute(

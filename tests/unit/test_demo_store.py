@@ -7,10 +7,16 @@ from tests.conftest import FIXED_NOW
 def test_demo_store_is_created_and_seeded_once(tmp_path):
     path = tmp_path / "demo.sqlite"
     with demo.open_demo_store(path) as store:
-        assert store.orders.count() == demo.DEMO_ORDERS
+        rmas = store.returns.with_status()
+        replacements = [r.replacement_order_id for r in rmas if r.replacement_order_id]
+        # Returns at every stage; an exchange's replacement is an order of its own.
+        assert len({r.status for r in rmas}) >= 8 and replacements
+        assert store.orders.count() == demo.DEMO_ORDERS + len(replacements)
+        assert all(store.orders.shipments(i) for i in replacements)
         assert store.products.count() >= 40
     with demo.open_demo_store(path) as store:
-        assert store.orders.count() == demo.DEMO_ORDERS
+        assert store.orders.count() == demo.DEMO_ORDERS + len(replacements)
+        assert len(store.returns.with_status()) == len(rmas)
 
 
 def test_seeding_reports_progress_and_can_be_cancelled_keeping_whole_batches(tmp_path):
