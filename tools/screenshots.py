@@ -31,7 +31,7 @@ def main() -> int:
     app = application()
     store_path = home / "demo.sqlite"
     with Store.open(store_path) as store:
-        demo.seed(store, now=datetime.now(UTC))
+        demo.seed(store, now=datetime.now(UTC), returns=True)
     window = MainWindow(store_path, demo=True)
     window.resize(1440, 860)
     window.show()
@@ -109,6 +109,23 @@ def main() -> int:
 
     def shoot_stop() -> None:
         save(window.pack_window, "pack-stop.png")
+        window.pack_window.close()
+        returns = window.show_returns()
+        returns.resize(1440, 860)
+        returns.show_view("all")
+        QTimer.singleShot(1200, shoot_returns)
+
+    def shoot_returns() -> None:
+        returns = window.returns_window
+        exchanged = next((n for n, row in enumerate(returns.rows)
+                          if row.replacement_order_id), 0)
+        returns.table.selectRow(exchanged)
+        QTimer.singleShot(800, lambda: (save(returns, "returns.png"),
+                                        returns.tabs.setCurrentIndex(1),
+                                        QTimer.singleShot(1200, shoot_rates)))
+
+    def shoot_rates() -> None:
+        save(window.returns_window, "return-rates.png")
         window.close()
         app.quit()
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from fulfill import __version__, paths
 from fulfill.domain import OrderStatus
+from fulfill.domain.tracking import order_scan_code
 from fulfill.errors import FulfillError
 from fulfill.i18n import system_locale
 from fulfill.storage import Store
@@ -28,6 +29,7 @@ from fulfill.services import pack_reports
 from fulfill.services.outbox import ship_order
 from fulfill.storage.orders import OrderRepository
 from fulfill.storage.outbox import OutboxRepository
+from fulfill.storage.returns import ReturnRepository
 from fulfill.ui.catalog_window import ProductsWindow
 from fulfill.ui.channels_window import ChannelsWindow
 from fulfill.ui.filters import FilterBar, StatusList
@@ -38,6 +40,7 @@ from fulfill.ui.pack_window import PackWindow
 from fulfill.ui.papers_window import PapersWindow, ParcelPrinting
 from fulfill.ui.printing import PrintersDialog
 from fulfill.ui.reader import StoreReader
+from fulfill.ui.returns_window import ReturnsWindow
 from fulfill.ui.seller_profile_dialog import open_seller_profile
 from fulfill.ui.ship_dialog import ShipDialog
 from fulfill.ui.store_worker import StoreWorker
@@ -70,6 +73,7 @@ class MainWindow(QMainWindow):
         self.products_window: ProductsWindow | None = None
         self.papers_window: PapersWindow | None = None
         self.pack_window: PackWindow | None = None
+        self.returns_window: ReturnsWindow | None = None
 
         self.setWindowTitle(f"fulfill — {'Demo store' if demo else store_path.name}")
         self._build_widgets()
@@ -111,6 +115,7 @@ class MainWindow(QMainWindow):
         for column, width in enumerate((122, 140, 130, 220, 58, 46, 92, 132)):
             self.table.setColumnWidth(column, width)
         self.detail = OrderDetailView()
+        self.detail.rmaClicked.connect(lambda rma_id: self.show_returns().select_rma(rma_id))
         self.empty_hint = QLabel()
         self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_hint.setVisible(False)
@@ -183,6 +188,10 @@ class MainWindow(QMainWindow):
         order_menu.addSeparator()
         self._add_action(order_menu, "Pac&k mode", self.open_pack_mode, "F9")
         self._add_action(order_menu, "Pack as a ba&tch…", self.pack_as_batch, "Shift+F9")
+        order_menu.addSeparator()
+        self._add_action(order_menu, "&Returns and exchanges", self.show_returns, "Ctrl+Shift+R")
+        self.return_action = self._add_action(order_menu, "&New return for this order…",
+                                              self.new_return, "Ctrl+Alt+R")
         catalog_menu = self.menuBar().addMenu("&Catalog")
         self._add_action(catalog_menu, "&Products…", self.show_products, "Ctrl+Shift+P")
         self._add_action(catalog_menu, "&Seller profile…", self.edit_seller_profile)
@@ -301,7 +310,8 @@ class MainWindow(QMainWindow):
         self.detail.show_order(order, self._accounts.get(order.account_id),
                                repository.history(order_id), self.locale,
                                repository.shipments(order_id),
-                               OutboxRepository(self._db).for_order(order_id))
+                               OutboxRepository(self._db).for_order(order_id),
+                               ReturnRepository(self._db).for_order(order_id))
 
     def mark_selected_shipped(self) -> None:
         """Ask for carrier and tracking, then ship on the store worker and tell the platform."""
@@ -367,7 +377,17 @@ class MainWindow(QMainWindow):
                                       parent=self)
         self.pack_window.destroyed.connect(lambda: setattr(self, "pack_window", None))
         self.pack_window.shipped.connect(lambda _id: self.refresh())
+        self.pack_window.return_scanned.connect(lambda rma_id: self.show_returns(
+            raise_window=False).select_rma(rma_id))
         self.pack_window.show()
+
+    def pack_order(self, order_id: int) -> None:
+        """Pack mode with this order opened, as if its packing slip had been scanned."""
+        if self.pack_window is None:
+            self.open_pack_mode()
+        self.pack_window.raise_()
+        self.pack_window.activateWindow()
+        self.pack_window.submit_code(order_scan_code(order_id))
 
     def pack_as_batch(self) -> None:
         """A batch of the selected orders, else of every order the desk lists, in Pack mode."""
@@ -379,6 +399,36 @@ class MainWindow(QMainWindow):
             return pack_reports.create_batch(store, pack_reports.awaiting_shipment(store, ids))
 
         self.worker.submit(make, self.open_pack_mode, self._failed, owner=self)
+
+    # --- returns ---------------------------------------------------------------------------
+    def show_returns(self, *, raise_window: bool = True) -> ReturnsWindow:
+        """The Returns screen; brought to the front unless Pack mode keeps the keyboard."""
+        if self.returns_window is None:
+            self.returns_window = ReturnsWindow(self.store_path, self.worker, self.settings,
+                                                self._accounts, self.locale, self)
+            self.returns_window.ordersChanged.connect(self.refresh)
+            self.returns_window.packReplacement.connect(self.pack_order)
+            self.returns_window.showOrder.connect(self.reveal_order)
+        else:
+            self.returns_window.reload()
+        self.returns_window.show()
+        if raise_window:
+            self.returns_window.raise_()
+            self.returns_window.activateWindow()
+        return self.returns_window
+
+    def new_return(self) -> None:
+        if self._selected_id is None:
+            self.statusBar().showMessage("Select the order the buyer wants to return.", 8000)
+            return
+        self.show_returns().new_return_for(self._selected_id)
+
+    def reveal_order(self, order_id: int) -> None:
+        """Bring the desk forward with this order in the detail pane."""
+        self._selected_id = order_id
+        self.show_order(order_id)
+        self.raise_()
+        self.activateWindow()
 
     def show_products(self) -> None:
         if self.products_window is None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from html import escape
 
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser
 
 from fulfill.domain import AddressText, ChannelAccount, Money, Order, Shipment
+from fulfill.domain.returns import Rma
 from fulfill.i18n import country_name, format_datetime, format_money
 from fulfill.storage.audit import AuditEntry
 from fulfill.storage.outbox import OutboxItem
@@ -62,9 +64,18 @@ def _shipments_html(shipments: list[Shipment], write_backs: list[OutboxItem], pl
     return "<div class='section'>Shipments</div><table>" + "".join(rows) + "</table>"
 
 
+def _returns_html(rmas: list[Rma], locale: str | None) -> str:
+    rows = "".join(
+        f"<tr><td><a href='rma:{rma.id}'>{escape(rma.code)}</a></td><td>{escape(rma.kind.label)}"
+        f"</td><td>{escape(rma.status.label)}</td><td>{rma.item_count} pc</td><td class='num'>"
+        f"{escape(format_money(rma.refunded, locale)) if rma.refunds else ''}</td></tr>"
+        for rma in rmas)
+    return f"<div class='section'>Returns and refunds</div><table>{rows}</table>"
+
+
 def order_html(
     order: Order, account: ChannelAccount | None, history: list[AuditEntry], locale: str | None = None,
-    shipments: list[Shipment] = (), write_backs: list[OutboxItem] = (),
+    shipments: list[Shipment] = (), write_backs: list[OutboxItem] = (), rmas: list[Rma] = (),
 ) -> str:
     address = order.ship_to
     channel = escape(account.display_name) if account else ""
@@ -110,6 +121,8 @@ def order_html(
     if shipments:
         platform = account.platform.label if account else "the platform"
         parts.append(_shipments_html(list(shipments), list(write_backs), platform, locale))
+    if rmas:
+        parts.append(_returns_html(list(rmas), locale))
     if order.buyer_name or order.buyer_email:
         buyer = " · ".join(escape(v) for v in (order.buyer_name, order.buyer_email) if v)
         parts.append(f"<div class='section'>Buyer</div><div>{buyer}</div>")
@@ -132,17 +145,25 @@ def order_html(
 
 
 class OrderDetailView(QTextBrowser):
+    rmaClicked = Signal(int)  # an RMA code in the Returns section was clicked
     PLACEHOLDER = "<p style='color:#5a6270'>Select an order to see its items, address and history.</p>"
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setOpenLinks(False)
+        self.anchorClicked.connect(self._link)
         self.clear_order()
+
+    def _link(self, url: QUrl) -> None:
+        text = url.toString()
+        if text.startswith("rma:"):
+            self.rmaClicked.emit(int(text[4:]))
 
     def clear_order(self) -> None:
         self.setHtml(self.PLACEHOLDER)
 
     def show_order(self, order: Order, account: ChannelAccount | None,
                    history: list[AuditEntry], locale: str | None = None,
-                   shipments: list[Shipment] = (), write_backs: list[OutboxItem] = ()) -> None:
-        self.setHtml(order_html(order, account, history, locale, shipments, write_backs))
+                   shipments: list[Shipment] = (), write_backs: list[OutboxItem] = (),
+                   rmas: list[Rma] = ()) -> None:
+        self.setHtml(order_html(order, account, history, locale, shipments, write_backs, rmas))

@@ -26,6 +26,7 @@ from fulfill.errors import FulfillError
 from fulfill.services import pack_actions, packing
 from fulfill.services.packing import PackSession, PackStop
 from fulfill.services.papers import PapersBlocked
+from fulfill.services.return_scans import ReturnScan, scan_returned_parcel
 from fulfill.ui.feedback import Feedback
 from fulfill.ui.job_printer import JobPrinter
 from fulfill.ui.pack_panels import Banner, LinesTable
@@ -35,7 +36,7 @@ from fulfill.ui.store_worker import StoreWorker
 
 IDLE, PACKING, NEED_TRACKING, PRINTING, SHIP = "idle", "packing", "need tracking", "printing", "ship"
 HEARTBEAT_MS = 20_000
-READY_TEXT = "Scan a packing slip, an order number or a label"
+READY_TEXT = "Scan a packing slip, an order number, a label or a return slip"
 
 
 class PackWindow(QWidget):
@@ -45,6 +46,7 @@ class PackWindow(QWidget):
     shipped = Signal(int)  # order id
     idle = Signal()  # every code handled; waiting for the next scan (tests, benchmark)
     banner_changed = Signal(str, str)  # mood, headline
+    return_scanned = Signal(int)  # the RMA id of a returned parcel's slip or tracking
 
     def __init__(self, store_path: Path | str, settings: QSettings, *, batch_id: int | None = None,
                  job_printer: JobPrinter | None = None, parent: QWidget | None = None) -> None:
@@ -255,10 +257,19 @@ class PackWindow(QWidget):
         station, holder = self.station.name, self.holder
         self.stop = None
         self.override_button.hide()
-        self._run(lambda store, _p, _c: packing.open_order(
-            store, code, station=station, holder=holder, overrides=overrides), self._opened)
 
-    def _opened(self, session: PackSession) -> None:
+        def job(store, _progress, _cancel):
+            # A returned parcel's RMA slip or return tracking is received, not packed.
+            returned = None if overrides else scan_returned_parcel(store, code, actor=station)
+            return returned or packing.open_order(store, code, station=station, holder=holder,
+                                                  overrides=overrides)
+
+        self._run(job, self._opened)
+
+    def _opened(self, session: PackSession | ReturnScan) -> None:
+        if isinstance(session, ReturnScan):
+            self._return_scanned(session)
+            return
         self.session, self.state = session, PACKING
         self.feedback.ok()
         done, total = session.pieces
@@ -270,6 +281,15 @@ class PackWindow(QWidget):
         self._refresh_side()
         if session.complete:
             self._complete()
+
+    def _return_scanned(self, scan: ReturnScan) -> None:
+        """A returned parcel at the bench: said on the banner, opened in Returns."""
+        if scan.received:
+            self.feedback.ok()
+        else:
+            self.feedback.error()
+        self._say("good" if scan.received else "wrong", scan.headline, scan.detail)
+        self.return_scanned.emit(scan.rma.id or 0)
 
     def _scan(self, code: str) -> None:
         session = self.session

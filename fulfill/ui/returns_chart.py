@@ -1,0 +1,105 @@
+"""Which products come back, and why, and from where: a horizontal bar chart (QtCharts) of the
+return rate by product, reason or destination country, over a chosen period."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QChartView, QHorizontalBarSeries, \
+    QValueAxis
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from fulfill.i18n import country_name
+from fulfill.services.return_desk import RATE_GROUPS, RateRow
+
+PERIODS = (("Last 30 days", 30), ("Last 90 days", 90), ("Last 12 months", 365), ("All time", 0))
+BAR_COLOUR = "#3d6fb6"
+_LABEL_CHARS = 38  # longer product names are cut with an ellipsis; the tooltip has them whole
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _LABEL_CHARS else text[:_LABEL_CHARS - 1] + "…"
+
+
+class ReturnRatesChart(QWidget):
+    """Group and period pickers over the chart; the window loads the rows (off the UI
+    thread) when either changes, via `wanted`, and hands them to show_rates."""
+
+    def __init__(self, locale: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.locale = locale
+        self.group = QComboBox()
+        for key, words in RATE_GROUPS.items():
+            self.group.addItem(words, key)
+        self.period = QComboBox()
+        for words, days in PERIODS:
+            self.period.addItem(words, days)
+        self.period.setCurrentIndex(1)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.chart = QChart()
+        self.chart.legend().setVisible(False)
+        self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        self.view = QChartView(self.chart)
+        self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pickers = QHBoxLayout()
+        pickers.addWidget(QLabel("Return rate by"))
+        pickers.addWidget(self.group)
+        pickers.addWidget(QLabel("orders placed"))
+        pickers.addWidget(self.period)
+        pickers.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(pickers)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.view, 1)
+        self.rows: list[RateRow] = []
+
+    def chosen(self) -> tuple[str, datetime | None]:
+        days = self.period.currentData()
+        since = datetime.now(UTC) - timedelta(days=days) if days else None
+        return self.group.currentData(), since
+
+    def _label(self, row: RateRow) -> str:
+        if self.group.currentData() == "country":
+            return f"{country_name(row.key, self.locale)} ({row.key})"
+        return row.label
+
+    def show_rates(self, rows: list[RateRow]) -> None:
+        self.rows = rows
+        self.chart.removeAllSeries()
+        for axis in self.chart.axes():
+            self.chart.removeAxis(axis)
+        group = self.group.currentText().lower()
+        if not rows:
+            self.summary.setText(f"No returns in this period, so no return rate by {group}.")
+            return
+        unit = "pieces" if self.group.currentData() == "product" else "orders"
+        worst = rows[0]
+        self.summary.setText(
+            f"Highest: {self._label(worst)} — {worst.returned:,} of {worst.shipped:,} {unit} "
+            f"came back ({worst.rate:.1%}). Rejected requests are not counted.")
+        ordered = list(reversed(rows))  # a horizontal chart draws its first category lowest
+        bars = QBarSet("Return rate")
+        bars.setColor(QColor(BAR_COLOUR))
+        bars.append([row.rate * 100 for row in ordered])
+        series = QHorizontalBarSeries()
+        series.append(bars)
+        series.setLabelsVisible(True)
+        series.setLabelsFormat("@value %")
+        series.setLabelsPrecision(3)
+        self.chart.addSeries(series)
+        categories = QBarCategoryAxis()
+        categories.append([_short(self._label(row)) for row in ordered])
+        values = QValueAxis()
+        values.setLabelFormat("%.1f %%")
+        values.setRange(0, max(row.rate for row in rows) * 100 * 1.25 or 1)
+        values.setTickCount(6)
+        self.chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
+        self.chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(categories)
+        series.attachAxis(values)
+        self.view.setToolTip("\n".join(
+            f"{self._label(row)}: {row.returned:,} of {row.shipped:,} {unit} ({row.rate:.1%})"
+            for row in rows))
