@@ -1,6 +1,7 @@
 """The `fulfill` command: the desktop app by default, and a few subcommands for scripts.
 
   fulfill [--db PATH | --demo]          open the app on a store (default: your store)
+  fulfill --self-test                   check the installation and exit (0 when all is well)
   fulfill orders --db PATH [--status S] [--search TEXT] [--json]
   fulfill demo-data --db PATH --orders N
   fulfill docs --db PATH --order ID --kind KIND [--lang CODE] [--paper A4|Letter] --out FILE.pdf
@@ -30,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="fulfill", description="Orders, customs papers and parcels for cross-border sellers."
     )
     parser.add_argument("--version", action="version", version=f"fulfill {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation (store, fonts, locales, PDF) and exit")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--db", dest="gui_db", type=Path, metavar="PATH", help="open this store file")
     where.add_argument("--demo", action="store_true", help="open the demo store (created on first use)")
@@ -272,6 +275,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nStopped. Everything saved before the stop is kept.", file=sys.stderr)
         return 130
+    if args.self_test:
+        from fulfill.ui.self_test import run_self_test
+        return run_self_test()
     from fulfill.ui.app import run_app
 
     store_path = paths.demo_store_path() if args.demo else (args.gui_db or paths.default_store_path())
