@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from fulfill import APP_NAME, __version__
 from fulfill.errors import StoreError
 from fulfill.services import demo
-from fulfill.storage import Store
+from fulfill.storage import Store, backups
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,10 @@ def prepare_store(store_path: Path, *, demo_store: bool) -> None:
         demo.open_demo_store(store_path).close()
     else:
         Store.open(store_path).close()
+    try:  # about once a day; a failed copy is logged, never a reason not to start
+        backups.automatic_backup(store_path)
+    except StoreError as error:
+        log.warning("Automatic backup of %s failed: %s", store_path, error.message)
 
 
 def run_app(store_path: Path, *, demo: bool = False) -> int:

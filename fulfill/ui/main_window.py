@@ -9,8 +9,8 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHeaderView, QLabel, QMainWindow, QMessageBox, QSplitter, QTableView,
-    QVBoxLayout, QWidget,
+    QAbstractItemView, QApplication, QFileDialog, QHeaderView, QInputDialog, QLabel, QMainWindow,
+    QMessageBox, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
 from fulfill import __version__, paths
@@ -18,7 +18,7 @@ from fulfill.domain import OrderStatus
 from fulfill.domain.tracking import order_scan_code
 from fulfill.errors import FulfillError
 from fulfill.i18n import system_locale
-from fulfill.storage import Store
+from fulfill.storage import Store, backups
 from fulfill.storage.catalog import AccountRepository
 from fulfill.storage.database import connect
 from fulfill.storage.order_queries import (
@@ -43,9 +43,10 @@ from fulfill.ui.reader import StoreReader
 from fulfill.ui.returns_window import ReturnsWindow
 from fulfill.ui.seller_profile_dialog import open_seller_profile
 from fulfill.ui.ship_dialog import ShipDialog
-from fulfill.ui.store_worker import StoreWorker
+from fulfill.ui.store_worker import StoreWorker, run_in_thread
 
 log = logging.getLogger(__name__)
+_open_windows: list[QMainWindow] = []  # windows reopened after a restore, kept alive here
 
 
 class MainWindow(QMainWindow):
@@ -54,6 +55,7 @@ class MainWindow(QMainWindow):
     def __init__(self, store_path: Path, *, demo: bool = False, settings: QSettings | None = None) -> None:
         super().__init__()
         self.store_path = store_path
+        self.demo = demo
         self.locale = system_locale()
         self.settings = settings or QSettings(str(paths.settings_file()), QSettings.Format.IniFormat)
         # Small indexed reads (a screenful of rows, one order) use this UI-thread connection;
@@ -161,6 +163,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._add_action(file_menu, "&Seller profile…", self.edit_seller_profile)
         self._add_action(file_menu, "P&rinters…", lambda: PrintersDialog(self.settings, self).exec())
+        file_menu.addSeparator()
+        self._add_action(file_menu, "&Backup now", self.backup_now)
+        self._add_action(file_menu, "R&estore from a backup…", self.restore_backup)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -443,6 +448,63 @@ class MainWindow(QMainWindow):
         open_seller_profile(self, self.worker, lambda _profile: self.statusBar().showMessage(
             "Seller profile saved.", 8000))
 
+    # --- backups -------------------------------------------------------------------------
+    def backup_now(self) -> None:
+        def done(backup) -> None:
+            self.statusBar().showMessage(f"Backed up to {backup.path}", 15000)
+
+        self.statusBar().showMessage("Backing up the store…")
+        self.worker.submit(lambda _store, _p, _c: backups.back_up(self.store_path), done,
+                           self._failed, owner=self)
+
+    def restore_backup(self) -> None:
+        """Choose a backup (or any file), check it, confirm, then replace the store."""
+        found = backups.backups(self.store_path)
+        other = "Another file…"
+        labels = [backup.label for backup in found] + [other]
+        choice, ok = QInputDialog.getItem(self, "Restore from a backup",
+                                          "Replace the store with the backup of:", labels, 0,
+                                          False)
+        if not ok:
+            return
+        if choice == other:
+            name, _filter = QFileDialog.getOpenFileName(
+                self, "Restore from a backup", str(paths.backups_dir(self.store_path)),
+                "fulfill stores (*.sqlite);;All files (*)")
+            if not name:
+                return
+            path = Path(name)
+        else:
+            path = found[labels.index(choice)].path
+        run_in_thread(lambda: backups.check_backup(path), self._confirm_restore, self._failed,
+                      owner=self, name="check-backup")
+
+    def _confirm_restore(self, check) -> None:
+        answer = QMessageBox.question(
+            self, "Restore from a backup",
+            f"Replace the store with {check.path.name}?\n\nIt holds {check.orders:,} orders "
+            f"and {check.returns:,} returns. The store as it is now is backed up first, so "
+            "this can be undone; fulfill reopens on the restored store.")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.restore_from(check.path)
+
+    def restore_from(self, path: Path) -> MainWindow:
+        """Close this window (and every connection), restore, open a new window."""
+        app = QApplication.instance()
+        app.setQuitOnLastWindowClosed(False)
+        self.close()
+        try:
+            safety = backups.restore(self.store_path, path)
+            message = f"Restored {path.name}. The store as it was is kept as {safety.path.name}."
+        except FulfillError as error:
+            message = f"Nothing was restored: {error.message} {error.advice}"
+        successor = MainWindow(self.store_path, demo=self.demo, settings=self.settings)
+        _open_windows.append(successor)
+        successor.show()
+        successor.statusBar().showMessage(message, 30000)
+        app.setQuitOnLastWindowClosed(True)
+        return successor
+
     # --- actions ---------------------------------------------------------------------
     def show_channels(self) -> None:
         self.channels.show()
@@ -507,7 +569,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         self.channels.close()
-        for window in (self.products_window, self.papers_window, self.pack_window):
+        for window in (self.products_window, self.papers_window, self.pack_window,
+                       self.returns_window):
             if window is not None:
                 window.close()
         self.worker.close()
