@@ -1,13 +1,15 @@
 """The words printed on customs papers: invoice headings in English plus the destination's
-language, the UPU's English/French captions for CN 22/CN 23, and country names as posts print
-them.
+language, the UPU's English/French captions for CN 22/CN 23, the RMA slip's words for the
+buyer, and country names as posts print them.
 
-Invoice captions are kept per key and language so a heading prints "Invoice No. / 发票号码"
-on a Chinese invoice and "Invoice No." on an English-only one.
+Captions are kept per key and language so a heading prints "Invoice No. / 发票号码" on a
+Chinese invoice, "Invoice No." on an English-only one, and "Invoice No. / インボイス番号 /
+송장 번호" on the papers of a parcel coming back from Japan to Korea.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 from babel import Locale
@@ -106,6 +108,90 @@ _INVOICE: dict[str, tuple[str, str, str, str, str]] = {
     "other": ("Other", "其他", "其他", "その他", "기타"),
 }
 
+# Returns: the RMA slip the buyer puts in the parcel, and the papers of a parcel coming back.
+# "{code}" is the RMA code, filled in when printed.
+_RETURNS: dict[str, tuple[str, str, str, str, str]] = {
+    "slip_title": ("RETURN SLIP", "退货单", "退貨單", "返品伝票", "반품 전표"),
+    "rma_code": ("Return No. (RMA)", "退货编号", "退貨編號", "返品番号", "반품 번호"),
+    "return_to": ("Return to (addressee)", "退货地址（收件人）", "退貨地址（收件人）",
+                  "返送先（宛先）", "반품 받는 곳 (수취인)"),
+    "sender_buyer": ("From (you, the sender)", "寄件人（您）", "寄件人（您）",
+                     "差出人（お客様）", "보내는 분 (고객님)"),
+    "original_order": ("Original order No.", "原订单号", "原訂單編號", "元の注文番号",
+                       "원 주문 번호"),
+    "order_date": ("Order date", "下单日期", "訂購日期", "注文日", "주문일"),
+    "return_kind": ("Type of return", "退货类型", "退貨類型", "返品の種類", "반품 유형"),
+    "return_reason": ("Reason", "原因", "原因", "理由", "사유"),
+    "postage_by": ("Return postage paid by", "退货运费承担方", "退貨運費負擔方", "返送料の負担",
+                   "반송 배송비 부담"),
+    "kind_return": ("Return for refund", "退货退款", "退貨退款", "返金のための返品", "환불 반품"),
+    "kind_exchange": ("Exchange", "换货", "換貨", "交換", "교환"),
+    "reason_wrong_size": ("Wrong size", "尺码不合适", "尺寸不合", "サイズ違い", "사이즈 불일치"),
+    "reason_damaged": ("Damaged", "商品损坏", "商品損壞", "破損", "파손"),
+    "reason_wrong_item": ("Wrong item sent", "发错商品", "寄錯商品", "誤配送（別の商品）",
+                          "오배송 (다른 상품)"),
+    "reason_not_as_described": ("Not as described", "与描述不符", "與描述不符", "説明と異なる",
+                                "상품 설명과 다름"),
+    "reason_changed_mind": ("Change of mind", "个人原因", "個人因素", "お客様都合", "단순 변심"),
+    "reason_never_arrived": ("Never arrived", "未收到货", "未收到貨", "未着", "미도착"),
+    "reason_other": ("Other", "其他", "其他", "その他", "기타"),
+    "postage_seller": ("We pay (the seller)", "卖家承担", "賣家負擔", "当店負担", "판매자 부담"),
+    "postage_buyer": ("You pay (the buyer)", "买家承担", "買家負擔", "お客様負担", "구매자 부담"),
+    "postage_platform": ("Marketplace return label", "平台退货面单", "平台退貨標籤",
+                         "マーケットプレイスの返品ラベル", "마켓플레이스 반품 라벨"),
+    "items_returned": ("Items being returned", "退回商品", "退回商品", "返品する商品",
+                       "반품 상품"),
+    "col_sku": ("SKU", "商品编码", "商品編號", "商品コード", "상품 코드"),
+    "col_item": ("Item", "商品", "商品", "商品", "상품"),
+    "pieces": ("{count} pieces", "共 {count} 件", "共 {count} 件", "計 {count} 点", "총 {count}개"),
+    "what_to_do": ("What to do", "退货步骤", "退貨步驟", "ご返品の手順", "반품 방법"),
+    "step_slip": ("Put this slip in the parcel with the items.",
+                  "请将本单与商品一起放入包裹。", "請將本單與商品一起放入包裹。",
+                  "この伝票を商品と一緒に小包に入れてください。",
+                  "이 전표를 상품과 함께 소포에 넣어 주세요."),
+    "step_code": ("Write {code} clearly on the outside of the parcel.",
+                  "请在包裹外侧清楚写上 {code}。", "請在包裹外側清楚寫上 {code}。",
+                  "小包の外側に {code} とはっきり書いてください。",
+                  "소포 겉면에 {code}를 잘 보이게 적어 주세요."),
+    "step_send": ("Send the parcel to the address under “Return to” above.",
+                  "请将包裹寄往上方的“退货地址”。", "請將包裹寄往上方的「退貨地址」。",
+                  "上記の「返送先」の住所へ小包を送ってください。",
+                  "위의 ‘반품 받는 곳’ 주소로 소포를 보내 주세요."),
+    "step_customs": ("Attach the enclosed customs declaration and invoice to the outside of "
+                     "the parcel: category “Returned goods”.",
+                     "请将随附的海关申报单和发票贴在包裹外侧，类别为“退回货物”。",
+                     "請將隨附的海關申報單和發票貼在包裹外側，類別為「退回貨物」。",
+                     "同封の税関告知書とインボイスを小包の外側に貼ってください。種別は「返品」です。",
+                     "동봉된 세관 신고서와 송장을 소포 겉면에 붙여 주세요 (구분: 반송 물품)."),
+    "step_receipt": ("Keep the postage receipt and tracking number, and send us the tracking "
+                     "number.",
+                     "请保留邮寄收据和运单号，并将运单号发给我们。",
+                     "請保留郵寄收據和追蹤號碼，並將追蹤號碼告知我們。",
+                     "送料の領収書と追跡番号を保管し、追跡番号を当店までお知らせください。",
+                     "우편 영수증과 운송장 번호를 보관하시고, 운송장 번호를 저희에게 알려 주세요."),
+    "contact": ("Questions, and the tracking number, to", "如有疑问及告知运单号，请联系",
+                "如有疑問及告知追蹤號碼，請聯絡", "お問い合わせ・追跡番号のご連絡先",
+                "문의 및 운송장 번호 연락처"),
+    # The papers of a parcel coming back to the seller.
+    "return_invoice": ("PRO FORMA INVOICE — RETURNED GOODS", "形式发票（退回货物）",
+                       "形式發票（退回貨物）", "プロフォーマ・インボイス（返品）",
+                       "프로포마 인보이스 (반송 물품)"),
+    "return_no": ("Return No.", "退货编号", "退貨編號", "返品番号", "반품 번호"),
+    "exporter_buyer": ("Exporter (sender of the return)", "出口商（退货寄件人）",
+                       "出口商（退貨寄件人）", "輸出者（返品の差出人）", "수출자 (반품 발송인)"),
+    "exporter_latin": ("Exporter in Latin letters", "出口商（拉丁字母）", "出口商（拉丁字母）",
+                       "輸出者（ローマ字）", "수출자 (로마자)"),
+    "consignee_seller": ("Consignee (importer, original seller)", "收货人（进口商，原卖家）",
+                         "收件人（進口商，原賣家）", "荷受人（輸入者・元の販売者）",
+                         "수하인 (수입자, 원 판매자)"),
+    "importer_code": ("Importer customs code", "进口商海关编码", "進口商海關編碼",
+                      "輸入者税関コード", "통관고유부호 (수입자)"),
+    "original_export": ("Proof of original export (duty relief on re-import)",
+                        "原出口证明（复进口免税）", "原出口證明（復進口免稅）",
+                        "原輸出の証明（再輸入免税）", "원 수출 증빙 (재수입 면세)"),
+}
+
+_WORDS = {**_INVOICE, **_RETURNS}
 _COLUMN = {language: index for index, language in enumerate(LANGUAGES)}
 
 
@@ -113,14 +199,25 @@ def translation(key: str, language: str) -> str | None:
     """The caption in `language` alone, or None for English."""
     if language == ENGLISH:
         return None
-    return _INVOICE[key][_COLUMN[language]]
+    return _WORDS[key][_COLUMN[language]]
 
 
 def caption(key: str, language: str, separator: str = " / ") -> str:
     """"Invoice No. / 发票号码", or the English alone on an English-only invoice."""
-    english = _INVOICE[key][0]
+    english = _WORDS[key][0]
     other = translation(key, language)
     return f"{english}{separator}{other}" if other else english
+
+
+def captions(key: str, languages: Sequence[str], separator: str = " / ") -> str:
+    """The English caption then each of `languages` (English ones and repeats left out):
+    "Invoice No. / インボイス番号 / 송장 번호" on the papers of a parcel from Japan to Korea."""
+    words = [_WORDS[key][0]]
+    for language in languages:
+        other = translation(key, language)
+        if other and other not in words:
+            words.append(other)
+    return separator.join(words)
 
 
 def reason(category: ItemCategory, language: str) -> str:

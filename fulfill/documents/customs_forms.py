@@ -4,6 +4,11 @@ UPU's English/French captions and box numbers, and the choice between them by va
 Items that do not fit one sheet continue on further sheets marked "Sheet 1/2"; every sheet is
 a whole form (header, category, its share of the items, totals of all sheets, certification,
 signature), so no sheet is useless when separated from the others.
+
+A parcel coming back (Parcel.returning) is declared by the buyer who sends it: the buyer is
+"From" and signs, the seller's return address is "To" with the seller's customs code as the
+importer reference, "Returned goods" is ticked, and the proof of the original export is
+written where the officer looks for remarks.
 """
 
 from __future__ import annotations
@@ -18,12 +23,12 @@ from reportlab.pdfgen.canvas import Canvas
 from fulfill.documents import fonts
 from fulfill.documents.captions import country_name, postal, postal_parts
 from fulfill.documents.errors import DocumentError, check_printable
-from fulfill.documents.invoice import address_lines, hs_text, kg
+from fulfill.documents.invoice import address_lines, business_number, hs_text, kg
 from fulfill.documents.layout import (
     PAD, Column, Field, Table, checkbox, draw_row, paginate, paper_size, rect, row_height,
 )
 from fulfill.documents.text import draw_box, draw_text
-from fulfill.domain import ItemCategory, Money, Parcel
+from fulfill.domain import Address, ItemCategory, Money, Parcel
 from fulfill.domain.tracking import grouped
 
 # 300 SDR in the parcel's currency: at or above it a letter-post item needs a CN 23, below it
@@ -102,6 +107,16 @@ def value_text(amount: Money) -> str:
                            locale="en")
 
 
+def postal_address(address: Address) -> list[str]:
+    """The Latin form customs reads, ending in the country in English capitals, then the
+    address as typed (it helps the last mile) when that is another script."""
+    lines = address_lines(address.for_carrier, address.postal_code,
+                          country_name(address.country_code).upper())
+    if address.latin:
+        lines += ["", *address.typed.lines()]
+    return lines
+
+
 def numbered(number: int | None, key: str) -> str:
     """"(3) Value / Valeur": the box number as printed on the UPU model form."""
     return f"({number}) {postal(key)}" if number else postal(key)
@@ -121,7 +136,7 @@ class _Form:
         """What both forms print, named for the seller, to refuse unprintable text."""
         p = self.parcel
         named = [("carrier", p.carrier), ("tracking number", p.tracking_number),
-                 ("signatory", p.seller.signature_name)]
+                 ("signatory", p.signatory), ("proof of original export", p.original_export)]
         for item, cells in zip(p.items, self.rows, strict=True):
             named.append((f"description of {item.sku}", item.description))
             named.append((f"values of {item.sku}", " ".join(cells)))
@@ -188,6 +203,9 @@ class _CN22(_Form):
     def __init__(self, parcel: Parcel) -> None:
         self.parcel = parcel
         w = self.width
+        # A CN 22 has no remarks box: a return's proof of export gets one under the category.
+        self.remarks = ([Field(postal("explanation"), parcel.original_export, w, size=6.5)]
+                        if parcel.original_export else [])
         self.table = Table([
             Column(numbered(1, "description22"), w - 158),
             Column(f"(4) {postal('hs')}", 44), Column(f"(5) {postal('origin')}", 34),
@@ -207,7 +225,9 @@ class _CN22(_Form):
                       half, size=8, bold=True, align="right")]
 
     def top_height(self) -> float:
-        return self.HEADER + 2 + self.ITEM_NO + self.CATEGORY + GAP + self.table.header_height()
+        remarks = row_height(self.remarks) if self.remarks else 0.0
+        return (self.HEADER + 2 + self.ITEM_NO + self.CATEGORY + remarks + GAP
+                + self.table.header_height())
 
     def bottom_height(self, several: bool) -> float:
         return row_height(self.totals(several)) + GAP + self.CERTIFY + GAP + self.SIGNATURE
@@ -238,8 +258,10 @@ class _CN22(_Form):
         top -= self.ITEM_NO
         rect(canvas, x, top, w, self.CATEGORY)
         self.draw_categories(canvas, x, top, w, 2, None)
-        top -= self.CATEGORY + GAP
-        return self.table.draw_header(canvas, x, top)
+        top -= self.CATEGORY
+        if self.remarks:
+            top = draw_row(canvas, x, top, self.remarks)
+        return self.table.draw_header(canvas, x, top - GAP)
 
     def draw_bottom(self, canvas: Canvas, top: float, several: bool) -> None:
         p, x, w = self.parcel, self.margin, self.width
@@ -252,7 +274,7 @@ class _CN22(_Form):
                  size=6, min_size=4.5, bold=True, max_lines=1)
         draw_box(canvas, x + PAD, top - 12, w * 0.35, 11,
                  (p.invoice_date or p.ordered_at).isoformat(), size=8, max_lines=1)
-        draw_box(canvas, x + w * 0.38, top - 12, w * 0.62 - PAD, 11, p.seller.signature_name,
+        draw_box(canvas, x + w * 0.38, top - 12, w * 0.62 - PAD, 11, p.signatory,
                  size=8, max_lines=1)
         canvas.setLineWidth(0.4)
         canvas.line(x + w * 0.38, top - 34, x + w - PAD - 2, top - 34)
@@ -282,6 +304,14 @@ class _CN23(_Form):
 
     def texts(self) -> list[tuple[str, str]]:
         p = self.parcel
+        if p.sender is not None:
+            named = [("buyer's name", p.sender.typed.name),
+                     ("buyer's address", self.parties[0][0].value),
+                     ("return address", self.parties[1][0].value),
+                     ("importer reference", self.parties[1][1].value),
+                     ("importer contact", self.parties[2][1].value),
+                     ("invoice number", p.invoice_number)]
+            return named + super().texts()
         named = [("recipient name", p.recipient.typed.name),
                  ("recipient address", "\n".join(p.recipient.typed.lines())),
                  ("recipient phone", p.recipient.phone)]
@@ -295,6 +325,8 @@ class _CN23(_Form):
         return named + super().texts()
 
     def party_rows(self) -> list[list[Field]]:
+        if self.parcel.returning:
+            return self.returning_party_rows()
         p, w = self.parcel, self.width
         seller, recipient = p.seller, p.recipient
         left, right = w * 0.6, w * 0.4
@@ -304,10 +336,7 @@ class _CN23(_Form):
                                    country_name(seller.address_en.country_code).upper())
         sender.append(" · ".join(x for x in (f"Tel. {seller.phone}" if seller.phone else "",
                                              seller.email) if x))
-        english = country_name(recipient.country_code).upper()
-        addressee = address_lines(recipient.for_carrier, recipient.postal_code, english)
-        if recipient.latin:  # the address as typed helps the last mile; customs reads Latin
-            addressee += ["", *recipient.typed.lines()]
+        addressee = postal_address(recipient)
         tax = seller.tax_id_for(recipient.country_code)
         reference = seller.customs_code
         contact = "\n".join(x for x in (recipient.phone, recipient.email or p.buyer_email) if x)
@@ -316,6 +345,28 @@ class _CN23(_Form):
              Field(postal("sender_ref"), reference, right)],
             [Field(postal("to"), "\n".join(addressee), left),
              Field(postal("importer_ref"), f"{tax[0]} {tax[1]}" if tax else "", right)],
+            [Field("", "", left), Field(postal("importer_contact"), contact, right)],
+        ]
+
+    def returning_party_rows(self) -> list[list[Field]]:
+        """The buyer sends, the seller's return address receives and the seller imports."""
+        p, w = self.parcel, self.width
+        seller, sender, recipient = p.seller, p.sender, p.recipient
+        assert sender is not None
+        left, right = w * 0.6, w * 0.4
+        sender_lines = postal_address(sender)
+        reach = " · ".join(x for x in (f"Tel. {sender.phone}" if sender.phone else "",
+                                       sender.email or p.buyer_email) if x)
+        importer = [f"Customs code {seller.customs_code}" if seller.customs_code else "",
+                    f"Business reg. No. {business_number(seller.business_number)}"
+                    if seller.business_number else ""]
+        contact = "\n".join(x for x in (recipient.phone or seller.phone,
+                                        recipient.email or seller.email) if x)
+        return [
+            [Field(postal("from"), "\n".join(sender_lines + ([reach] if reach else [])), left),
+             Field(postal("sender_ref"), "", right)],
+            [Field(postal("to"), "\n".join(postal_address(recipient)), left),
+             Field(postal("importer_ref"), "\n".join(x for x in importer if x), right)],
             [Field("", "", left), Field(postal("importer_contact"), contact, right)],
         ]
 
@@ -404,7 +455,8 @@ class _CN23(_Form):
         draw_row(canvas, x + w * 0.7, top, [Field(postal("explanation"), explanation, w * 0.3)],
                  self.CATEGORY)
         top -= self.CATEGORY
-        top = draw_row(canvas, x, top, [Field(numbered(11, "comments"), "", w)], self.COMMENTS)
+        top = draw_row(canvas, x, top, [Field(numbered(11, "comments"), p.original_export, w)],
+                       self.COMMENTS)
         top = draw_row(canvas, x, top, self.references())
 
         # Certification (English, French) beside the date and signature (15).
@@ -417,7 +469,7 @@ class _CN23(_Form):
         draw_box(canvas, sign_x + PAD, top - 2, w - left - 2 * PAD, 9,
                  f"(15) {postal('signature')}", size=6, min_size=4.5, max_lines=1)
         draw_box(canvas, sign_x + PAD, top - 14, w - left - 2 * PAD, 12,
-                 f"{(p.invoice_date or p.ordered_at).isoformat()}   {p.seller.signature_name}",
+                 f"{(p.invoice_date or p.ordered_at).isoformat()}   {p.signatory}",
                  size=9, min_size=6, max_lines=1)
         canvas.setLineWidth(0.4)
         canvas.line(sign_x + PAD, top - 58, x + w - PAD, top - 58)

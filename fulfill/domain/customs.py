@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from fulfill.domain.address import Address
@@ -71,7 +71,10 @@ def hs6(code: str) -> str:
 
 @dataclass(frozen=True)
 class SellerProfile:
-    """The seller as exporter: what every invoice, declaration and label says about them."""
+    """The seller as exporter: what every invoice, declaration and label says about them.
+
+    Returned parcels go to the return address when the seller gave one (a warehouse, a
+    returns desk), else to the exporter address."""
 
     name_en: str = ""
     name_ko: str = ""
@@ -86,6 +89,8 @@ class SellerProfile:
     default_category: ItemCategory = ItemCategory.SALE_OF_GOODS
     # Tax numbers that go on papers for one destination: {"EU": "IM2760000001", "GB": "GB…"}.
     tax_ids: dict[str, str] = field(default_factory=dict)
+    return_address_en: Address | None = None
+    return_address_ko: Address | None = None
 
     def missing(self) -> list[str]:
         """What the papers cannot do without, in words the seller recognises."""
@@ -98,6 +103,38 @@ class SellerProfile:
             gaps.append("exporter phone number")
         if not self.signature_name:
             gaps.append("name to sign the declarations with")
+        return gaps
+
+    def return_addresses(self) -> tuple[Address | None, Address | None]:
+        """(English, Korean) forms of where returned parcels go. Either form of a return
+        address replaces the exporter address as a whole: mixing the two would send a
+        parcel to a street that is not the one written beside it."""
+        if self.return_address_en is not None or self.return_address_ko is not None:
+            return self.return_address_en, self.return_address_ko
+        return self.address_en, self.address_ko
+
+    def return_address(self) -> Address | None:
+        """Where returned parcels go, as one address: the Korean form as typed with the
+        English form as its Latin one (carriers abroad read that), or the English alone.
+        None when there is no English form: a parcel from abroad needs one."""
+        english, korean = self.return_addresses()
+        if english is None or not english.typed.line1:
+            return None
+        phone, email = english.phone or self.phone, english.email or self.email
+        if korean is None or not korean.typed.line1:
+            return replace(english, phone=phone, email=email)
+        return Address(korean.typed, english.country_code,
+                       english.postal_code or korean.postal_code, phone, email, english.typed)
+
+    def missing_for_returns(self) -> list[str]:
+        """What papers for a parcel coming back cannot do without."""
+        gaps = []
+        if not self.name_en:
+            gaps.append("company name in English")
+        if self.return_address() is None:
+            gaps.append("return address in English (or the exporter address)")
+        if not self.phone:
+            gaps.append("phone number")
         return gaps
 
     def tax_id_for(self, country_code: str) -> tuple[str, str] | None:
@@ -162,6 +199,21 @@ class Parcel:
     note: str = ""
     # Why the category is "Other", for the officer: "Replacement for order … — no charge".
     explanation: str = ""
+    # A return to the seller: the buyer sends goods back. `sender` is the buyer (the
+    # exporter on the return's papers), `recipient` the seller's return address, and
+    # `original_export` the export the goods came back from — the proof customs needs to
+    # let them in again free of duty.
+    sender: Address | None = None
+    original_export: str = ""
+
+    @property
+    def returning(self) -> bool:
+        return self.sender is not None
+
+    @property
+    def signatory(self) -> str:
+        """Who signs the declarations: the seller, or on a return the buyer who sends it."""
+        return self.sender.for_carrier.name if self.sender else self.seller.signature_name
 
     @property
     def goods_value(self) -> Money:

@@ -1,16 +1,19 @@
 """From an order to the parcel its papers describe, and what is missing before they can print.
 
 Pure: an order, the products its lines name, the seller profile in; a Parcel or the list of
-gaps out. The store-facing side (which order, which profile) is in services.papers.
+gaps out. The store-facing side (which order, which profile) is in services.papers, and for
+a parcel coming back (an RMA's goods returned from abroad) in services.return_papers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from fulfill.domain import (
-    CustomsItem, ItemCategory, Order, Parcel, Product, SellerProfile, Shipment, hs_problem,
+    CustomsItem, ItemCategory, Money, Order, Parcel, Product, Rma, SellerProfile, Shipment,
+    hs_problem,
 )
 
 
@@ -69,6 +72,11 @@ def customs_gaps(order: Order, products: Mapping[str, Product], seller: SellerPr
     return gaps
 
 
+def invoice_number(order: Order) -> str:
+    """The commercial invoice's number for an order: INV- and the order number."""
+    return f"INV-{order.order_number.lstrip('#')}"
+
+
 def replacement_explanation(original_number: str) -> str:
     """What the papers of an exchange's replacement parcel say it is."""
     return f"Replacement for order {original_number} — no charge"
@@ -112,7 +120,70 @@ def build_parcel(order: Order, products: Mapping[str, Product], seller: SellerPr
         category=category or seller.default_category, incoterm=seller.default_incoterm,
         carrier=shipment.carrier if shipment else "", service=shipment.service if shipment else "",
         tracking_number=shipment.tracking_number if shipment else "",
-        invoice_number=f"INV-{order.order_number.lstrip('#')}", invoice_date=order.ordered_at.date(),
+        invoice_number=invoice_number(order), invoice_date=order.ordered_at.date(),
         gross_weight_g=shipment.weight_g if shipment else 0, buyer_email=order.buyer_email,
         note=order.note, explanation=explanation,
     )
+
+
+# --- parcels coming back ----------------------------------------------------------------
+
+def return_gaps(order: Order, rma: Rma, products: Mapping[str, Product],
+                seller: SellerProfile) -> list[Gap]:
+    """Everything missing before the customs papers of an RMA's returned goods can print:
+    the seller's return address, the returned products' customs data, the buyer's address."""
+    gaps = [Gap("seller profile", "", f"seller profile: {what}")
+            for what in seller.missing_for_returns()]
+    for sku in dict.fromkeys(line.sku for line in rma.lines):
+        gaps.extend(product_gaps(products.get(sku), sku))
+    address = order.ship_to.for_carrier
+    if not (address.name and address.line1):
+        gaps.append(Gap("recipient address", "", "the buyer's name or street is empty"))
+    return gaps
+
+
+def original_export_note(order: Order, shipments: Sequence[Shipment] = ()) -> str:
+    """What customs needs to let returned goods in free of duty: the export they left under.
+    "Returned goods — original export: order #1001, invoice INV-1001, dated 2026-10-02,
+    shipped with Korea Post EE123456785KR on 2026-10-03"."""
+    parts = [f"order {order.order_number}", f"invoice {invoice_number(order)}",
+             f"dated {order.ordered_at.date().isoformat()}"]
+    sent = [" ".join(x for x in (s.carrier, s.tracking_number) if x)
+            + (f" on {s.shipped_at.date().isoformat()}" if s.shipped_at else "")
+            for s in shipments if s.tracking_number]
+    if sent:
+        parts.append(f"shipped with {', '.join(sent)}")
+    return f"Returned goods — original export: {', '.join(parts)}"
+
+
+def build_return_parcel(order: Order, rma: Rma, products: Mapping[str, Product],
+                        seller: SellerProfile, *, made_on: date, channel: str = "",
+                        shipments: Sequence[Shipment] = ()) -> Parcel:
+    """The parcel the buyer sends back for `rma`: from the order's delivery address to the
+    seller's return address, holding only the RMA's lines at what was paid for them,
+    declared as returned goods with the original export (`shipments`: the parcels the
+    order left in) as proof. Refuses (MissingCustomsData) when customs data is missing."""
+    gaps = return_gaps(order, rma, products, seller)
+    return_address = seller.return_address()
+    if gaps or return_address is None:
+        raise MissingCustomsData(order.order_number, gaps)
+    paid = {line.sku: line.unit_price for line in reversed(order.lines)}  # first line wins
+    items = []
+    for line in rma.lines:
+        product = products[line.sku]
+        descriptions = dict(product.customs_descriptions)
+        english = descriptions.pop("en", "") or product.title
+        items.append(CustomsItem(
+            sku=line.sku, description=english, quantity=line.quantity,
+            unit_value=line.unit_price or paid.get(line.sku) or Money.zero(rma.currency),
+            hs_code=product.hs_code, origin_country=product.origin_country,
+            unit_net_weight_g=product.unit_weight_g, translations=descriptions,
+            title=product.title or line.title))
+    return Parcel(
+        order_id=order.id or 0, order_number=order.order_number, channel=channel,
+        ordered_at=order.ordered_at.date(), seller=seller, recipient=return_address,
+        items=tuple(items), currency=rma.currency, shipping=Money.zero(rma.currency),
+        category=ItemCategory.RETURNED_GOODS, incoterm="DAP",  # the seller imports
+        tracking_number=rma.return_tracking, invoice_number=rma.code, invoice_date=made_on,
+        buyer_email=order.buyer_email, sender=order.ship_to,
+        original_export=original_export_note(order, shipments))

@@ -55,6 +55,8 @@ def profile_to_json(profile: SellerProfile) -> dict[str, Any]:
         "default_incoterm": profile.default_incoterm,
         "default_category": profile.default_category.value,
         "tax_ids": dict(profile.tax_ids),
+        "return_address_en": _address_dict(profile.return_address_en),
+        "return_address_ko": _address_dict(profile.return_address_ko),
     }
 
 
@@ -71,6 +73,10 @@ def profile_from_json(data: dict[str, Any]) -> SellerProfile:
         default_category=ItemCategory(data.get("default_category")
                                       or defaults.default_category.value),
         tax_ids=dict(data.get("tax_ids") or {}),
+        # Profiles saved before return addresses existed have none: returns go to the
+        # exporter address.
+        return_address_en=_address_from(data.get("return_address_en")),
+        return_address_ko=_address_from(data.get("return_address_ko")),
     )
 
 

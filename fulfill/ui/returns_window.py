@@ -24,7 +24,7 @@ from fulfill.domain import ChannelAccount
 from fulfill.domain.returns import ReturnKind, ReturnReason, ReturnStatus, ReturnStep
 from fulfill.errors import FulfillError
 from fulfill.i18n import country_name
-from fulfill.services import packing, return_desk, returns
+from fulfill.services import packing, return_desk, return_papers, returns
 from fulfill.services.return_desk import ReturnFilter, ReturnRow, RmaDetail
 from fulfill.storage import Store
 from fulfill.ui.account_dialog import BAD_COLOUR
@@ -349,7 +349,7 @@ class ReturnsWindow(QWidget):
         for step, button in self.step_buttons.items():
             button.setEnabled(step in allowed)
             button.setToolTip(f"Leads to: {allowed[step].label}" if step in allowed else "")
-        goods_back = detail is not None and detail.rma.kind is not ReturnKind.REFUND_ONLY
+        goods_back = detail is not None and return_papers.goods_come_back(detail.rma)
         self.slip_button.setEnabled(goods_back)
         self.customs_button.setEnabled(goods_back and detail.order.ship_to.country_code != "KR")
         self.replacement_button.setEnabled(detail is not None and detail.replacement is not None)
@@ -478,7 +478,6 @@ class ReturnsWindow(QWidget):
         if self.detail is None:
             return
         rma = self.detail.rma
-        from fulfill.services import return_papers
         make = return_papers.rma_slip if kind == "slip" else return_papers.return_customs_papers
         title = (f"RMA slip {rma.code}" if kind == "slip"
                  else f"Return customs papers {rma.code}")

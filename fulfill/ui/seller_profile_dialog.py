@@ -1,4 +1,5 @@
-"""The seller profile: the exporter every invoice, CN22/CN23 and label names.
+"""The seller profile: the exporter every invoice, CN22/CN23 and label names, and the address
+returned parcels go to.
 
 `open_seller_profile()` reads the profile on the StoreWorker, shows the dialog and saves it
 there too, so the dialog itself only turns fields into a SellerProfile and back.
@@ -12,7 +13,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QGroupBox,
+    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QGroupBox,
     QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
@@ -35,6 +36,47 @@ _ADDRESS_ROWS = (
 )
 
 
+def _country_edit() -> QLineEdit:
+    edit = QLineEdit(placeholderText="KR")
+    edit.setMaxLength(2)
+    edit.setFixedWidth(60)
+    return edit
+
+
+def _address_grid(edits: dict[str, dict[str, QLineEdit]], country: QLineEdit, *,
+                  first: tuple[str, QLineEdit, QLineEdit], hints: bool = True) -> QGridLayout:
+    """An address in English and Korean side by side: a first row (the name), the rows of
+    _ADDRESS_ROWS (with example placeholders when `hints`), and the country. Fills `edits`
+    (language -> field -> edit)."""
+    grid = QGridLayout()
+    grid.setColumnStretch(1, 1)
+    grid.setColumnStretch(2, 1)
+    grid.addWidget(QLabel("<b>In English</b>"), 0, 1)
+    grid.addWidget(QLabel("<b>In Korean</b> (한국어)"), 0, 2)
+    caption, english, korean = first
+    grid.addWidget(QLabel(caption), 1, 0)
+    grid.addWidget(english, 1, 1)
+    grid.addWidget(korean, 1, 2)
+    for row, (key, label, en_hint, ko_hint) in enumerate(_ADDRESS_ROWS, start=2):
+        grid.addWidget(QLabel(f"{label}:"), row, 0)
+        for column, (language, hint) in enumerate((("en", en_hint), ("ko", ko_hint)), start=1):
+            edit = QLineEdit(placeholderText=hint if hints else "")
+            edits[language][key] = edit
+            grid.addWidget(edit, row, column)
+    country_row = len(_ADDRESS_ROWS) + 2
+    grid.addWidget(QLabel("Country:"), country_row, 0)
+    grid.addWidget(country, country_row, 1, Qt.AlignmentFlag.AlignLeft)
+    return grid
+
+
+def _fill_address(edits: dict[str, QLineEdit], address: Address | None) -> None:
+    if address is None:
+        return
+    for key, edit in edits.items():
+        source = address if key == "postal_code" else address.typed
+        edit.setText(getattr(source, key))
+
+
 def _muted(text: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
@@ -54,31 +96,35 @@ class SellerProfileDialog(QDialog):
         self.name_en = QLineEdit(placeholderText="Hanbit Trading Co., Ltd.")
         self.name_ko = QLineEdit(placeholderText="한빛무역 주식회사")
         self.address: dict[str, dict[str, QLineEdit]] = {"en": {}, "ko": {}}
-        grid = QGridLayout()
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(2, 1)
-        grid.addWidget(QLabel("<b>In English</b>"), 0, 1)
-        grid.addWidget(QLabel("<b>In Korean</b> (한국어)"), 0, 2)
-        grid.addWidget(QLabel("Company name:"), 1, 0)
-        grid.addWidget(self.name_en, 1, 1)
-        grid.addWidget(self.name_ko, 1, 2)
-        for row, (key, caption, en_hint, ko_hint) in enumerate(_ADDRESS_ROWS, start=2):
-            grid.addWidget(QLabel(f"{caption}:"), row, 0)
-            for column, (language, hint) in enumerate((("en", en_hint), ("ko", ko_hint)), start=1):
-                edit = QLineEdit(placeholderText=hint)
-                self.address[language][key] = edit
-                grid.addWidget(edit, row, column)
-        self.country = QLineEdit(placeholderText="KR")
-        self.country.setMaxLength(2)
-        self.country.setFixedWidth(60)
-        country_row = len(_ADDRESS_ROWS) + 2
-        grid.addWidget(QLabel("Country:"), country_row, 0)
-        grid.addWidget(self.country, country_row, 1, Qt.AlignmentFlag.AlignLeft)
+        self.country = _country_edit()
+        grid = _address_grid(self.address, self.country, first=("Company name:", self.name_en,
+                                                                 self.name_ko))
         exporter = QGroupBox("Exporter")
         exporter_layout = QVBoxLayout(exporter)
         exporter_layout.addLayout(grid)
         exporter_layout.addWidget(_muted("The English form goes on every paper; the Korean form "
                                          "on the export declaration and Korean papers."))
+
+        # --- where returned parcels go, when not to the exporter address ----------------
+        self.return_name_en = QLineEdit(placeholderText="the company name")
+        self.return_name_ko = QLineEdit(placeholderText="회사명")
+        self.return_address: dict[str, dict[str, QLineEdit]] = {"en": {}, "ko": {}}
+        self.return_country = _country_edit()
+        return_grid = _address_grid(self.return_address, self.return_country,
+                                    first=("Addressee:", self.return_name_en, self.return_name_ko),
+                                    hints=False)
+        self.separate_returns = QCheckBox("Re&turns go to another address than the exporter's")
+        self.return_fields = QWidget()
+        self.return_fields.setLayout(return_grid)
+        return_grid.setContentsMargins(0, 0, 0, 0)
+        self.separate_returns.toggled.connect(self.return_fields.setVisible)
+        self.separate_returns.toggled.connect(self._show_missing)
+        returns_box = QGroupBox("Return address")
+        returns_layout = QVBoxLayout(returns_box)
+        returns_layout.addWidget(self.separate_returns)
+        returns_layout.addWidget(self.return_fields)
+        returns_layout.addWidget(_muted("RMA slips and the customs papers of returns are "
+                                        "addressed to it."))
 
         # --- identity and contact -----------------------------------------------------
         self.business_number = QLineEdit(placeholderText="120-88-12345")
@@ -153,6 +199,7 @@ class SellerProfileDialog(QDialog):
         left.addWidget(identity)
         right = QVBoxLayout()
         right.addWidget(defaults)
+        right.addWidget(returns_box)
         right.addWidget(taxes, 1)
         columns = QHBoxLayout()
         columns.addLayout(left, 4)
@@ -168,7 +215,12 @@ class SellerProfileDialog(QDialog):
                      *self.address["ko"].values()):
             edit.setMinimumWidth(210)
             edit.setCursorPosition(0)
-        for edit in (self.name_en, self.phone, self.signature_name, self.address["en"]["line1"]):
+        for edit in (self.return_name_en, self.return_name_ko,
+                     *self.return_address["en"].values(), *self.return_address["ko"].values()):
+            edit.setMinimumWidth(150)
+            edit.setCursorPosition(0)
+        for edit in (self.name_en, self.phone, self.signature_name, self.address["en"]["line1"],
+                     *self.return_address["en"].values(), *self.return_address["ko"].values()):
             edit.textChanged.connect(self._show_missing)
         self.category.currentIndexChanged.connect(self._show_category_warning)
         self._show_missing()
@@ -180,13 +232,20 @@ class SellerProfileDialog(QDialog):
         self.name_en.setText(profile.name_en)
         self.name_ko.setText(profile.name_ko)
         for language, address in (("en", profile.address_en), ("ko", profile.address_ko)):
-            if address is None:
-                continue
-            for key, edit in self.address[language].items():
-                source = address if key == "postal_code" else address.typed
-                edit.setText(getattr(source, key))
+            _fill_address(self.address[language], address)
         home = profile.address_en or profile.address_ko
         self.country.setText(home.country_code if home else "KR")
+        names = {"en": profile.name_en, "ko": profile.name_ko}
+        for language, address, name_edit in (
+                ("en", profile.return_address_en, self.return_name_en),
+                ("ko", profile.return_address_ko, self.return_name_ko)):
+            _fill_address(self.return_address[language], address)
+            if address is not None and address.typed.name != names[language]:
+                name_edit.setText(address.typed.name)  # else the company name, left implicit
+        returns_home = profile.return_address_en or profile.return_address_ko
+        self.return_country.setText(returns_home.country_code if returns_home else "")
+        self.separate_returns.setChecked(returns_home is not None)
+        self.return_fields.setVisible(returns_home is not None)
         self.business_number.setText(profile.business_number)
         self.customs_code.setText(profile.customs_code)
         self.phone.setText(profile.phone)
@@ -198,12 +257,27 @@ class SellerProfileDialog(QDialog):
             self._add_tax_row(destination, number)
 
     def _address(self, language: str, name: str) -> Address | None:
-        fields = {key: edit.text().strip() for key, edit in self.address[language].items()}
+        original = self._original.address_en if language == "en" else self._original.address_ko
+        return self._edited_address(self.address[language], self.country, name, original)
+
+    def _return_address(self, language: str, company: str) -> Address | None:
+        """The return address in one language; its addressee is the company unless named."""
+        if not self.separate_returns.isChecked():
+            return None
+        name_edit = self.return_name_en if language == "en" else self.return_name_ko
+        original = (self._original.return_address_en if language == "en"
+                    else self._original.return_address_ko)
+        country = self.return_country if self.return_country.text().strip() else self.country
+        return self._edited_address(self.return_address[language], country,
+                                    name_edit.text().strip() or company, original)
+
+    def _edited_address(self, edits: dict[str, QLineEdit], country_edit: QLineEdit, name: str,
+                        original: Address | None) -> Address | None:
+        fields = {key: edit.text().strip() for key, edit in edits.items()}
         if not any(fields.values()):
             return None
         postal = fields.pop("postal_code")
-        country = self.country.text().strip().upper() or "KR"
-        original = self._original.address_en if language == "en" else self._original.address_ko
+        country = country_edit.text().strip().upper() or "KR"
         if original is not None:  # keep what the dialog does not show (its own phone, company)
             return replace(original, typed=replace(original.typed, name=name, **fields),
                            country_code=country, postal_code=postal)
@@ -231,6 +305,8 @@ class SellerProfileDialog(QDialog):
             default_incoterm=self.incoterm.currentData(),
             default_category=ItemCategory(self.category.currentData()),
             tax_ids=self.tax_numbers(),
+            return_address_en=self._return_address("en", name_en),
+            return_address_ko=self._return_address("ko", name_ko),
         )
 
     # --- small behaviours -------------------------------------------------------------
@@ -250,9 +326,12 @@ class SellerProfileDialog(QDialog):
 
     def _show_missing(self) -> None:
         try:
-            gaps = self.profile().missing()
+            profile = self.profile()
         except ValueError:  # a half-typed country code: the check on Save says so
             return
+        gaps = profile.missing()
+        if profile.return_address_ko is not None and profile.return_address_en is None:
+            gaps.append("return address in English (parcels from abroad are addressed in it)")
         if gaps:
             self.missing.setText(f"<span style='color:{BAD_COLOUR}'>Papers cannot print without: "
                                  f"{', '.join(gaps)}.</span>")
@@ -268,10 +347,11 @@ class SellerProfileDialog(QDialog):
         self.category_warning.setVisible(gift)
 
     def _accept_if_valid(self) -> None:
-        country = self.country.text().strip().upper()
-        if country and not _COUNTRY.match(country):
-            self._complain("Country is a two-letter code such as KR.", self.country)
-            return
+        for edit in (self.country, self.return_country):
+            country = edit.text().strip().upper()
+            if country and not _COUNTRY.match(country):
+                self._complain("Country is a two-letter code such as KR.", edit)
+                return
         digits = re.sub(r"[\s-]", "", self.business_number.text())
         if digits and not (digits.isdigit() and len(digits) == 10):
             self._complain("The business registration number has 10 digits (123-45-67890).",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import Qt
 
-from fulfill.domain import ItemCategory, Money, OrderLine, Product
+from fulfill.domain import Address, AddressText, ItemCategory, Money, OrderLine, Product
 from fulfill.services import demo
 from fulfill.services.demo_data import demo_seller
 from fulfill.storage import Store
@@ -130,6 +132,15 @@ def test_seller_profile_round_trip_and_gift_warning(qtbot, worker, demo_store):
     assert "false declaration" in dialog.category_warning.text()
     dialog.name_en.clear()
     assert "exporter name in English" in dialog.missing.text()
+    assert not dialog.separate_returns.isChecked() and dialog.profile().return_address_en is None
+    # A separate return address round-trips too, and unticking it sends returns home again.
+    warehouse = replace(profile, return_address_en=Address(
+        AddressText("Hanbit Returns", "B1, 12 Gasan digital 1-ro", city="Seoul"), "KR", "08594"))
+    returns = SellerProfileDialog(warehouse)
+    qtbot.addWidget(returns)
+    assert returns.separate_returns.isChecked() and returns.profile() == warehouse
+    returns.separate_returns.setChecked(False)
+    assert returns.profile() == profile
 
 
 def test_seller_profile_saves_through_the_worker(qtbot, worker, demo_store):
