@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fulfill import APP_NAME, __version__
 from fulfill.errors import StoreError
+from fulfill.log import setup_logging
 from fulfill.services import demo
 from fulfill.storage import Store, backups
 
@@ -38,7 +39,7 @@ def prepare_store(store_path: Path, *, demo_store: bool) -> None:
 
 
 def run_app(store_path: Path, *, demo: bool = False) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging()
     app = application()
     try:
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

@@ -18,6 +18,7 @@ from fulfill.domain import OrderStatus
 from fulfill.domain.tracking import order_scan_code
 from fulfill.errors import FulfillError
 from fulfill.i18n import system_locale
+from fulfill.log import support_bundle
 from fulfill.storage import Store, backups
 from fulfill.storage.catalog import AccountRepository
 from fulfill.storage.database import connect
@@ -201,6 +202,7 @@ class MainWindow(QMainWindow):
         self._add_action(catalog_menu, "&Products…", self.show_products, "Ctrl+Shift+P")
         self._add_action(catalog_menu, "&Seller profile…", self.edit_seller_profile)
         help_menu = self.menuBar().addMenu("&Help")
+        self._add_action(help_menu, "Save &logs for support…", self.save_support_logs)
         about = QAction("&About fulfill", self)
         about.triggered.connect(lambda: QMessageBox.about(
             self, "About fulfill", f"fulfill {__version__}\nOrders, customs papers and parcels "
@@ -504,6 +506,21 @@ class MainWindow(QMainWindow):
         successor.statusBar().showMessage(message, 30000)
         app.setQuitOnLastWindowClosed(True)
         return successor
+
+    def save_support_logs(self) -> None:
+        """The logs, secrets masked, zipped where the seller chooses, to send to support."""
+        name = f"fulfill-logs-{time.strftime('%Y%m%d-%H%M')}.zip"
+        chosen, _filter = QFileDialog.getSaveFileName(self, "Save logs for support",
+                                                      str(Path.home() / name), "Zip (*.zip)")
+        if not chosen:
+            return
+        try:
+            path = support_bundle(Path(chosen))
+        except OSError as error:
+            QMessageBox.warning(self, "Save logs", f"{chosen} could not be written: "
+                                f"{error.strerror or error}. Choose another folder.")
+            return
+        self.statusBar().showMessage(f"Saved {path}: tokens and keys are masked in it.", 15000)
 
     # --- actions ---------------------------------------------------------------------
     def show_channels(self) -> None:
