@@ -14,6 +14,11 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from fulfill.domain import ChannelAccount, Order, Platform
+from fulfill.domain.returns import PlatformClaim
+
+# What a platform reports against an order besides the order itself: refunds, cancellations
+# and return requests, read from the same payload by the mapper's `claims`.
+ClaimsReader = Callable[[dict[str, Any]], list[PlatformClaim]]
 
 
 @dataclass(frozen=True)
@@ -38,33 +43,39 @@ class Problem:
 class Page:
     """One page of orders. `resume_cursor` continues after this page; None when it was the last.
 
-    Built with `Page.of(payloads, mapper, ...)`, the payloads are mapped when `orders` or
-    `problems` is first read, not when the page is made: the sync reads them on its saving
-    thread, so the fetching thread asks for the next page at once instead of mapping first.
+    Built with `Page.of(payloads, mapper, ...)`, the payloads are mapped when `orders`,
+    `problems` or `claims` is first read, not when the page is made: the sync reads them on
+    its saving thread, so the fetching thread asks for the next page at once instead of
+    mapping first.
     """
 
     def __init__(self, orders: list[Order] | None = None, problems: list[Problem] | None = None,
-                 resume_cursor: str | None = None, fetched: int = 0) -> None:
+                 resume_cursor: str | None = None, fetched: int = 0,
+                 claims: dict[str, list[PlatformClaim]] | None = None) -> None:
         self._orders = orders or []
         self._problems = problems or []
-        self._unmapped: tuple[list[dict[str, Any]], Callable, Callable] | None = None
+        self._claims = claims or {}
+        self._unmapped: tuple[list[dict[str, Any]], Callable, Callable,
+                              ClaimsReader | None] | None = None
         self.resume_cursor = resume_cursor
         self.fetched = fetched
 
     @classmethod
     def of(cls, payloads: list[dict[str, Any]], mapper: Callable[[dict[str, Any]], Order],
            order_id_of: Callable[[dict[str, Any]], Any], resume_cursor: str | None, *,
-           problems: list[Problem] | None = None, fetched: int | None = None) -> Page:
-        """A page of payloads still to map; `problems` are ones the client found itself."""
+           problems: list[Problem] | None = None, fetched: int | None = None,
+           claims: ClaimsReader | None = None) -> Page:
+        """A page of payloads still to map; `problems` are ones the client found itself,
+        `claims` reads a payload's refunds, cancellations and return requests."""
         page = cls(None, problems, resume_cursor, len(payloads) if fetched is None else fetched)
-        page._unmapped = (payloads, mapper, order_id_of)
+        page._unmapped = (payloads, mapper, order_id_of, claims)
         return page
 
     def _map(self) -> None:
         if self._unmapped is not None:
-            payloads, mapper, order_id_of = self._unmapped
+            payloads, mapper, order_id_of, claims = self._unmapped
             self._unmapped = None
-            orders, problems = map_payloads(payloads, mapper, order_id_of)
+            orders, problems = map_payloads(payloads, mapper, order_id_of, claims, self._claims)
             self._orders.extend(orders)
             self._problems.extend(problems)
 
@@ -77,6 +88,12 @@ class Page:
     def problems(self) -> list[Problem]:
         self._map()
         return self._problems
+
+    @property
+    def claims(self) -> dict[str, list[PlatformClaim]]:
+        """Platform order id -> its claims, for the orders of the page that have any."""
+        self._map()
+        return self._claims
 
 
 @dataclass(frozen=True)
@@ -110,19 +127,30 @@ def map_payloads(
     payloads: list[dict[str, Any]],
     mapper: Callable[[dict[str, Any]], Order],
     order_id_of: Callable[[dict[str, Any]], Any],
+    claims: ClaimsReader | None = None,
+    claims_found: dict[str, list[PlatformClaim]] | None = None,
 ) -> tuple[list[Order], list[Problem]]:
-    """Map each payload; one that fails becomes a Problem and the rest still import."""
+    """Map each payload; one that fails becomes a Problem and the rest still import.
+
+    With `claims`, each order's claims are read too and put in `claims_found` under its
+    platform id; a payload whose claims cannot be read is a Problem like one that cannot be
+    mapped, so an order is never stored without what the platform reported against it."""
     orders: list[Order] = []
     problems: list[Problem] = []
     for payload in payloads:
         try:
-            orders.append(mapper(payload))
+            order = mapper(payload)
+            found = claims(payload) if claims else None
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
             try:
                 platform_id = str(order_id_of(payload))
             except Exception:  # the id itself is missing: still keep the payload
                 platform_id = "?"
             problems.append(Problem(platform_id, f"{type(error).__name__}: {error}", payload))
+            continue
+        orders.append(order)
+        if found and claims_found is not None:
+            claims_found[order.platform_order_id] = found
     return orders, problems
 
 

@@ -278,3 +278,68 @@ class Rma:
         """Approved and the returned goods not in yet (nor the replacement sent ahead)."""
         return self.status in (ReturnStatus.APPROVED, ReturnStatus.AWAITING_PARCEL) and \
             self.kind is not ReturnKind.REFUND_ONLY
+
+
+# --- what the platforms report -----------------------------------------------------------
+
+class ClaimKind(enum.StrEnum):
+    REFUND = "refund"  # money went back to the buyer on the platform
+    CANCELLATION = "cancellation"  # the order was cancelled on the platform
+    RETURN_REQUEST = "return_request"  # the buyer asked the platform to send goods back
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformClaim:
+    """A refund, cancellation or return request as one platform reports it on one order.
+
+    `ref` is the platform's own id for it (refund id, return number), stable from one sync to
+    the next. For a refund `amount` is the platform's running total under that ref, so a
+    refund that grows is seen as the same one. `lines` are (SKU, pieces), merged per SKU."""
+
+    ref: str
+    kind: ClaimKind
+    amount: Money | None = None
+    lines: tuple[tuple[str, int], ...] = ()
+    reason: ReturnReason = ReturnReason.OTHER
+    at: datetime | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.ref.strip():
+            raise ValueError(f"A platform {self.kind.value} needs the platform's reference")
+        if self.amount is not None and self.amount.minor < 0:
+            raise ValueError(f"{self.kind.value} {self.ref}: amount {self.amount} is negative")
+        merged: dict[str, int] = {}
+        for sku, quantity in self.lines:
+            if not isinstance(quantity, int) or quantity < 1:
+                raise ValueError(f"{self.kind.value} {self.ref}: {quantity!r} pieces of {sku}")
+            merged[sku] = merged.get(sku, 0) + quantity
+        object.__setattr__(self, "lines", tuple(merged.items()))
+
+
+# Words buyers and platforms use for each reason, in English and Korean; the first match wins,
+# so the more specific phrases come first.
+_REASON_WORDS: tuple[tuple[ReturnReason, tuple[str, ...]], ...] = (
+    (ReturnReason.NOT_AS_DESCRIBED, ("not as described", "different from",
+                                     "different description", "not as pictured",
+                                     "not as expected", "fake", "counterfeit", "상품정보 상이")),
+    (ReturnReason.WRONG_SIZE, ("size", "too small", "too large", "too big", "doesn't fit",
+                               "does not fit", "사이즈")),
+    (ReturnReason.WRONG_ITEM, ("wrong item", "wrong product", "incorrect item", "wrong colour",
+                               "wrong color", "not what i ordered", "missing", "오배송", "누락")),
+    (ReturnReason.DAMAGED, ("damage", "broke", "defect", "faulty", "not working", "leak",
+                            "파손", "불량")),
+    (ReturnReason.NEVER_ARRIVED, ("never arrived", "not arrive", "not received", "not receive",
+                                  "not receipt", "lost", "undelivered", "미배송", "분실")),
+    (ReturnReason.CHANGED_MIND, ("changed my mind", "change of mind", "change mind",
+                                 "no longer", "mistake", "unwanted", "don't want", "변심")),
+)
+
+
+def reason_from_text(text: str | None) -> ReturnReason:
+    """The reason a platform's free text (or reason code, "ITEM_DAMAGED") names, else OTHER."""
+    words = (text or "").replace("_", " ").lower()
+    for reason, phrases in _REASON_WORDS:
+        if any(phrase in words for phrase in phrases):
+            return reason
+    return ReturnReason.OTHER

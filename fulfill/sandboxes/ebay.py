@@ -179,6 +179,7 @@ class EbaySandbox(Sandbox):
     def __init__(self, orders: int = 250, *, rate: float | None = None, seed: int = 7) -> None:
         super().__init__(rate=rate)
         self._serial = count(1)
+        self._refund_serial = count(1)
         self.orders: dict[str, dict[str, Any]] = {}
         self.fulfillments: dict[str, list[dict[str, Any]]] = {}
         self.write_backs: list[dict[str, Any]] = []  # every createShippingFulfillment body
@@ -207,6 +208,28 @@ class EbaySandbox(Sandbox):
         with self.lock:
             self.orders[order_id].update(fields)
             self.orders[order_id]["lastModifiedDate"] = ebay_time(datetime.now(UTC))
+
+    def refund(self, order_id: str, amount: Money, *, line_item_id: str | None = None) -> str:
+        """The seller issues a refund (issueRefund), for the order or one line item; returns
+        its refundId. A refund of all that was paid makes the order FULLY_REFUNDED."""
+        with self.lock:
+            order = self.orders[order_id]
+            refund_id = f"6{next(self._refund_serial):09d}"
+            when = ebay_time(datetime.now(UTC))
+            value = _amounts(amount.currency)(amount)
+            summary = order["paymentSummary"]
+            summary["refunds"].append({"refundId": refund_id, "refundReferenceId":
+                                       f"R{refund_id}", "refundDate": when, "amount": value,
+                                       "refundStatus": "REFUNDED"})
+            if line_item_id:
+                item = next(i for i in order["lineItems"] if i["lineItemId"] == line_item_id)
+                item["refunds"].append({"refundId": refund_id, "refundDate": when,
+                                        "amount": value})
+            refunded = sum(Decimal(r["amount"]["value"]) for r in summary["refunds"])
+            full = refunded >= Decimal(order["pricingSummary"]["total"]["value"])
+            self.change(order_id, orderPaymentStatus="FULLY_REFUNDED" if full
+                        else "PARTIALLY_REFUNDED")
+            return refund_id
 
     def expire_tokens(self) -> None:
         """Every access token handed out so far stops working, as after two hours."""

@@ -156,6 +156,19 @@ class EtsySandbox(Sandbox):
             now = int(time.time())
             self.receipts[order_id].update(fields, update_timestamp=now, updated_timestamp=now)
 
+    def refund(self, receipt_id: int, amount: Money, *, reason: str = "",
+               note: str = "") -> None:
+        """The seller refunds part (or the rest) of a receipt in Shop Manager."""
+        with self.lock:
+            receipt = self.receipts[receipt_id]
+            receipt["refunds"].append({"amount": _money(amount),
+                                       "created_timestamp": int(time.time()),
+                                       "reason": reason or None,
+                                       "note_from_issuer": note or None, "status": "REFUND"})
+            refunded = sum(r["amount"]["amount"] for r in receipt["refunds"])
+            full = refunded >= receipt["grandtotal"]["amount"]
+            self.change(receipt_id, status="fully refunded" if full else "partially refunded")
+
     def expire_access_tokens(self) -> None:
         """Every access token handed out so far has run out (an hour has passed)."""
         with self.lock:

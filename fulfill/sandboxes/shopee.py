@@ -155,6 +155,7 @@ class ShopeeSandbox(Sandbox):
         self.access_token, self.refresh_token = ACCESS_TOKEN, REFRESH_TOKEN
         self.refreshes = 0
         self._tokens = count(2)
+        self._return_serial = count(1)
         self.add_orders(orders, seed=seed, placed_now=False)
 
     # --- what tests use ------------------------------------------------------------------
@@ -181,6 +182,43 @@ class ShopeeSandbox(Sandbox):
         with self.lock:
             self.orders[order_id].update(fields)
             self.orders[order_id]["update_time"] = int(time.time())
+
+    def request_return(self, order_sn: str, items: list[tuple[str, int]], *,
+                       reason: str = "ITEM_DAMAGED", text: str = "") -> str:
+        """The buyer asks to return `items` (SKU, pieces); returns the return_sn."""
+        with self.lock:
+            now = int(time.time())
+            return_sn = f"R{order_sn}{next(self._return_serial):03d}"
+            self.returns.append({
+                "return_sn": return_sn, "order_sn": order_sn, "status": "REQUESTED",
+                "refund_amount": 0, "currency": self.orders[order_sn]["currency"],
+                "reason": reason, "text_reason": text, "create_time": now, "update_time": now,
+                "due_date": now + 3 * 86400, "item": self._return_items(order_sn, items)})
+            self.change(order_sn)
+            return return_sn
+
+    def pay_return(self, return_sn: str, amount: Money) -> None:
+        """Shopee refunds the buyer for a return (the seller agreed, or Shopee decided)."""
+        with self.lock:
+            record = next(r for r in self.returns if r["return_sn"] == return_sn)
+            record.update(status="REFUND_PAID", refund_amount=_num(amount),
+                          update_time=int(time.time()))
+            self.change(record["order_sn"])
+
+    def refund(self, order_sn: str, amount: Money, items: list[tuple[str, int]] = (), *,
+               reason: str = "ITEM_DAMAGED", text: str = "") -> str:
+        """A return refunded at once (refund only, the goods stay); returns the return_sn."""
+        return_sn = self.request_return(order_sn, list(items), reason=reason, text=text)
+        self.pay_return(return_sn, amount)
+        return return_sn
+
+    def _return_items(self, order_sn: str, items: list[tuple[str, int]]) -> list[dict[str, Any]]:
+        listed = {i["item_sku"]: i for i in self.orders[order_sn]["item_list"]}
+        return [{"item_id": listed[sku]["item_id"], "model_id": listed[sku]["model_id"],
+                 "name": listed[sku]["item_name"], "item_sku": sku, "variation_sku": "",
+                 "amount": pieces, "item_price": listed[sku]["model_discounted_price"],
+                 "is_add_on_deal": False, "is_main_item": False, "images": []}
+                for sku, pieces in items]
 
     def expire_access_token(self) -> None:
         """The access token's four hours are over."""

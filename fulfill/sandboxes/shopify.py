@@ -1,10 +1,11 @@
 """A Shopify shop on loopback.
 
-GraphQL Admin API (`POST /admin/api/2024-10/graphql.json`): the `Orders` and `OrderLines`
-operations of ShopifyConnector — search by updated_at, sortKey UPDATED_AT, opaque cursors,
-nested line-item pages — with query cost: a query asking more than 1,000 points is refused,
-and one asking more than the bucket holds is answered THROTTLED (HTTP 200 by default, 429
-with `throttle_status=429`) with the bucket's figures beside it.
+GraphQL Admin API (`POST /admin/api/2024-10/graphql.json`): the `Orders`, `OrderLines` and
+`OrderClaims` (refunds and returns) operations of ShopifyConnector — search by updated_at,
+sortKey UPDATED_AT, opaque cursors, nested line-item pages — with query cost: a query asking
+more than 1,000 points is refused, and one asking more than the bucket holds is answered
+THROTTLED (HTTP 200 by default, 429 with `throttle_status=429`) with the bucket's figures
+beside it.
 REST (`/admin/api/2024-10/...`): the fulfillment orders of an order, its fulfillments, and
 POST fulfillments.json with line_items_by_fulfillment_order + tracking_info.
 Auth: the X-Shopify-Access-Token header. Orders come from the demo generator.
@@ -37,6 +38,14 @@ MAX_QUERY_COST = 1000
 # and a line-item node (the line, its variant, one money bag).
 ORDER_COST = 14
 LINE_COST = 4
+
+
+def claims_cost(refunds: int, returns: int, lines: int) -> int:
+    """Points of the OrderClaims selection: the order, its refunds (with their money and
+    lines) and its returns (with their lines), `lines` each."""
+    return 3 + refunds * (5 + 2 * lines) + returns * (3 + 3 * lines)
+
+
 SHOP_CURRENCY = "USD"
 _TO_SHOP = {"USD": "1", "EUR": "1.08", "GBP": "1.27", "CAD": "0.73", "AUD": "0.66",
             "CNY": "0.14", "JPY": "0.0067", "KRW": "0.00072"}
@@ -91,7 +100,9 @@ def render(order: Order, order_id: int, line_ids: list[int]) -> dict[str, Any]:
         "id": f"gid://shopify/Order/{order_id}", "name": order.order_number,
         "createdAt": _z(order.ordered_at), "updatedAt": _z(modified),
         "cancelledAt": _z(modified) if cancelled else None,
+        "cancelReason": "CUSTOMER" if cancelled else None,
         "displayFinancialStatus": financial, "displayFulfillmentStatus": fulfillment,
+        "returnStatus": "NO_RETURN",
         "currencyCode": SHOP_CURRENCY, "presentmentCurrencyCode": cur,
         "email": order.buyer_email or order.ship_to.email or None,
         "phone": order.ship_to.phone or None, "note": order.note or None,
@@ -151,6 +162,8 @@ class ShopifySandbox(Sandbox):
         self.orders: dict[int, dict[str, Any]] = {}
         self.fulfillment_orders: dict[int, list[dict[str, Any]]] = {}
         self.fulfillments: dict[int, list[dict[str, Any]]] = {}
+        self.refunds: dict[int, list[dict[str, Any]]] = {}  # Refund objects, per order
+        self.returns: dict[int, list[dict[str, Any]]] = {}  # Return objects, per order
         self.posted: list[dict[str, Any]] = []  # bodies of POST fulfillments.json, as sent
         self.bucket_max, self.restore_rate = bucket, restore_rate
         self.points, self._points_at = bucket, time.monotonic()
@@ -181,7 +194,63 @@ class ShopifySandbox(Sandbox):
             self.fulfillment_orders[order_id] = [self._fulfillment_order(
                 order_id, node["lineItems"]["nodes"], status, location=1)]
             self.fulfillments[order_id] = []
+            self.refunds[order_id], self.returns[order_id] = [], []
+            if node["displayFinancialStatus"] in ("PARTIALLY_REFUNDED", "REFUNDED"):
+                full = node["displayFinancialStatus"] == "REFUNDED"
+                self.refunds[order_id].append(self._refund_object(
+                    order.grand_total if full else order.lines[0].unit_price, node["updatedAt"],
+                    "Damaged item" if not full else ""))
             return order_id
+
+    def _refund_object(self, amount: Money, at: str, note: str,
+                       lines: list[tuple[dict[str, Any], int]] = ()) -> dict[str, Any]:
+        return {"id": f"gid://shopify/Refund/{next(self._ids)}", "createdAt": at,
+                "note": note or None, "totalRefundedSet": _bag(amount, amount.currency),
+                "refundLineItems": {"nodes": [
+                    {"quantity": quantity, "lineItem": {"id": line["id"], "sku": line["sku"]}}
+                    for line, quantity in lines]}}
+
+    def _lines_of(self, order_id: int, pieces: list[tuple[str, int]]
+                  ) -> list[tuple[dict[str, Any], int]]:
+        nodes = {line["sku"]: line for line in self.orders[order_id]["lineItems"]["nodes"]}
+        return [(nodes[sku], quantity) for sku, quantity in pieces]
+
+    def refund(self, order_id: int, amount: Money, lines: list[tuple[str, int]] = (), *,
+               note: str = "") -> str:
+        """The merchant refunds `amount`, for `lines` (SKU, pieces) or none (shipping, a
+        goodwill gesture); returns the Refund's id. Refunded pieces leave the order's
+        current quantity, as on Shopify."""
+        with self.lock:
+            node = self.orders[order_id]
+            chosen = self._lines_of(order_id, list(lines))
+            refund = self._refund_object(amount, _z(datetime.now(UTC)), note, chosen)
+            self.refunds[order_id].append(refund)
+            for line, quantity in chosen:
+                line["currentQuantity"] = max(0, line["currentQuantity"] - quantity)
+            paid = Decimal(node["totalPriceSet"]["presentmentMoney"]["amount"])
+            refunded = sum(Decimal(r["totalRefundedSet"]["presentmentMoney"]["amount"])
+                           for r in self.refunds[order_id])
+            self.change(order_id, displayFinancialStatus="REFUNDED" if refunded >= paid
+                        else "PARTIALLY_REFUNDED")
+            return refund["id"]
+
+    def request_return(self, order_id: int, lines: list[tuple[str, int]], *,
+                       reason: str = "DEFECTIVE", note: str = "") -> str:
+        """The buyer asks to return `lines` (SKU, pieces); returns the Return's id."""
+        with self.lock:
+            node = self.orders[order_id]
+            found = self.returns[order_id]
+            ret = {"id": f"gid://shopify/Return/{next(self._ids)}",
+                   "name": f"{node['name']}-R{len(found) + 1}", "status": "REQUESTED",
+                   "returnLineItems": {"nodes": [
+                       {"quantity": quantity, "returnReason": reason,
+                        "customerNote": note or None,
+                        "fulfillmentLineItem": {"lineItem": {"id": line["id"],
+                                                             "sku": line["sku"]}}}
+                       for line, quantity in self._lines_of(order_id, lines)]}}
+            found.append(ret)
+            self.change(order_id, returnStatus="RETURN_REQUESTED")
+            return ret["id"]
 
     def _fulfillment_order(self, order_id: int, lines: list[dict[str, Any]], status: str,
                            location: int) -> dict[str, Any]:
@@ -261,6 +330,9 @@ class ShopifySandbox(Sandbox):
             requested = 2 + int(variables["first"]) * (ORDER_COST + 2 + LINE_COST * lines)
         elif operation == "OrderLines":
             requested = 1 + 2 + LINE_COST * lines
+        elif operation == "OrderClaims":
+            requested = claims_cost(int(variables["refunds"]), int(variables["returns"]),
+                                    int(variables["lines"]))
         else:
             return 200, {"errors": [{"message": f"Unknown operation {operation!r}",
                                      "extensions": {"code": "undefinedField"}}]}
@@ -284,6 +356,12 @@ class ShopifySandbox(Sandbox):
         if operation == "Orders":
             data, returned = self._orders(variables, lines)
             actual = 2 + sum(ORDER_COST + 2 + LINE_COST * n for n in returned)
+        elif operation == "OrderClaims":
+            data = self._order_claims(variables)
+            found = data["order"] or {"refunds": [], "returns": {"nodes": []}}
+            actual = 3 + sum(5 + 2 * len(r["refundLineItems"]["nodes"]) for r in found["refunds"])
+            actual += sum(3 + 3 * len(r["returnLineItems"]["nodes"])
+                          for r in found["returns"]["nodes"])
         else:
             data, returned_lines = self._order_lines(variables, lines)
             actual = 3 + LINE_COST * returned_lines
@@ -322,6 +400,20 @@ class ShopifySandbox(Sandbox):
             return {"order": None}, 0
         page = self._line_page(node["lineItems"]["nodes"], lines, variables.get("after"))
         return {"order": {"lineItems": json.loads(json.dumps(page))}}, len(page["nodes"])
+
+    def _order_claims(self, variables: dict[str, Any]) -> dict[str, Any]:
+        order_id = int(str(variables["id"]).rsplit("/", 1)[-1])
+        if order_id not in self.orders:
+            return {"order": None}
+        lines = int(variables["lines"])
+
+        def cut(items: list[dict[str, Any]], field: str) -> list[dict[str, Any]]:
+            return [{**item, field: {"nodes": item[field]["nodes"][:lines]}} for item in items]
+
+        refunds = cut(self.refunds[order_id][:int(variables["refunds"])], "refundLineItems")
+        returns = cut(self.returns[order_id][:int(variables["returns"])], "returnLineItems")
+        return {"order": json.loads(json.dumps({"refunds": refunds,
+                                                "returns": {"nodes": returns}}))}
 
     # --- REST fulfillment ----------------------------------------------------------------
     def _create_fulfillment(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:

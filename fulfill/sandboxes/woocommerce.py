@@ -6,10 +6,11 @@ from __future__ import annotations
 import base64
 import re
 from datetime import UTC, datetime
+from decimal import Decimal
 from itertools import count
 from typing import Any
 
-from fulfill.domain import Order, OrderStatus, Platform
+from fulfill.domain import Money, Order, OrderStatus, Platform
 from fulfill.sandboxes.seed import sample_orders
 from fulfill.sandboxes.server import Sandbox, SandboxReply, SandboxRequest
 
@@ -73,6 +74,7 @@ class WooCommerceSandbox(Sandbox):
     def __init__(self, orders: int = 250, *, rate: float | None = None, seed: int = 7) -> None:
         super().__init__(rate=rate)
         self._ids = count(5000)
+        self._refund_ids = count(1_000_001)  # above the seeded ones (order id x 10)
         self.orders: dict[int, dict[str, Any]] = {}
         self.trackings: dict[int, list[dict[str, Any]]] = {}
         self.add_orders(orders, seed=seed, placed_now=False)
@@ -94,6 +96,20 @@ class WooCommerceSandbox(Sandbox):
         with self.lock:
             self.orders[order_id].update(fields)
             self.orders[order_id]["date_modified_gmt"] = _gmt(datetime.now(UTC))
+
+    def refund(self, order_id: int, amount: Money, reason: str = "") -> int:
+        """The shop owner refunds part (or the rest) of an order; returns the refund's id.
+        Woo lists it on the order as {id, reason, total}, total negative; a refund of
+        everything paid makes the order "refunded"."""
+        with self.lock:
+            order = self.orders[order_id]
+            refund_id = next(self._refund_ids)
+            order["refunds"].append({"id": refund_id, "reason": reason,
+                                     "total": f"-{_text(amount)}"})
+            refunded = sum(-Decimal(r["total"]) for r in order["refunds"])
+            fields = {"status": "refunded"} if refunded >= Decimal(order["total"]) else {}
+            self.change(order_id, **fields)
+            return refund_id
 
     def _authorised(self, request: SandboxRequest) -> bool:
         header = request.headers.get("authorization", "")

@@ -31,8 +31,7 @@ from fulfill.storage import Store, audit
 __all__ = [
     "DEFAULT_OVERDUE_DAYS", "OVERDUE_DAYS_KEY", "ReturnRefused", "approve", "awaiting_inspection",
     "close", "exchange", "find_by_scan", "get", "inspect", "is_overdue", "mark_awaiting_parcel",
-    "open_rma", "overdue", "overdue_days", "parcel_overdue", "receive", "record_platform_refund",
-    "refund",
+    "open_rma", "overdue", "overdue_days", "parcel_overdue", "receive", "refund",
     "refundable", "reject", "returnable", "rma_as_dict", "rma_code", "rma_id_from_scan",
     "rma_report", "set_overdue_days", "shipped_counts",
 ]
@@ -442,40 +441,6 @@ def exchange(store: Store, rma_id: int, *,
         words = f"replacement order {number}"
         return step.write(actor=actor, note=f"{words}. {note}".strip() if note else words,
                           replacement_order_id=new.id)
-
-
-# --- platform refunds ------------------------------------------------------------------------
-
-def record_platform_refund(store: Store, order_id: int, platform_ref: str, amount: Money, *,
-                           lines: Mapping[str, int] | Iterable[tuple[str, int]] = (),
-                           reason: ReturnReason = ReturnReason.OTHER,
-                           method: RefundMethod = RefundMethod.PLATFORM,
-                           refunded_at: datetime | None = None, actor: str = "sync",
-                           note: str = "", now: datetime | None = None) -> Rma:
-    """A refund the platform reports, recorded once: the first time it opens a refund
-    without return (approved and refunded at once); again with the same reference, nothing
-    changes, or, when the platform's total grew, the difference is added. `amount` is the
-    platform's running total for that reference."""
-    if not platform_ref.strip():
-        raise ValueError("A platform refund needs the platform's reference")
-    with store.errors(), store.db.atomic():
-        rma = store.returns.by_platform_ref(order_id, platform_ref)
-        if rma is None:
-            rma = open_rma(store, order_id, kind=ReturnKind.REFUND_ONLY, reason=reason,
-                           lines=lines, note=note, postage_paid_by=PostagePaidBy.PLATFORM,
-                           platform_ref=platform_ref, actor=actor, now=now)
-            rma = approve(store, rma.id or 0, actor=actor, note="refunded on the platform",
-                          now=now)
-        more = amount - rma.refunded
-        if more.minor < 0:
-            raise ReturnRefused(
-                f"{rma.code}: the platform now reports {amount} refunded for {platform_ref}, "
-                f"less than the {rma.refunded} recorded.",
-                "Check the refund on the platform; fulfill keeps what it recorded.")
-        if more.minor == 0:
-            return rma
-        return refund(store, rma.id or 0, more, method=method, refunded_at=refunded_at,
-                      platform_ref=platform_ref, actor=actor, note=note, now=now)
 
 
 # --- queues and reports ----------------------------------------------------------------------

@@ -4,6 +4,10 @@ Each run covers the window [watermark - overlap, start of run). Every page is sa
 transaction together with the cursor after it, so a run cut off (network drop, app killed)
 resumes at the next page with nothing lost and nothing doubled; upserts make re-reading the
 overlap harmless. The watermark moves only when the whole window is stored.
+
+What the platform reports against an order (refunds, cancellations, return requests) is
+applied to its RMAs in the same transaction as the order itself: a run cut off never leaves
+an order updated without its claims, or claims without their order.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 
 from fulfill.channels.base import Connector, Page, SyncWindow
 from fulfill.errors import FulfillError
+from fulfill.services.platform_claims import apply_synced_claims
 from fulfill.services.progress import CancelToken, Progress, no_progress
 from fulfill.storage import Store
 from fulfill.storage.sync_state import SyncRepository, SyncState
@@ -34,6 +39,7 @@ class SyncReport:
     problems: int = 0
     pages: int = 0
     resumed: bool = False
+    claims: int = 0  # RMAs opened or changed and cancellations recorded from what was reported
 
 
 def sync_account(
@@ -188,9 +194,18 @@ def _save_page(store: Store, repo: SyncRepository, account_id: int, page: Page,
                 repo.clear_problem(account_id, order.platform_order_id)
         for problem in page.problems:
             repo.record_problem(account_id, problem.platform_order_id, problem.message, problem.raw)
+        claimed = refused = 0
+        if page.claims:  # only orders with refunds, cancellations or returns cost anything
+            outcome = apply_synced_claims(store, page.orders, page.claims,
+                                          all_new=result.created == len(page.orders))
+            if outcome.refused:
+                raw = {order.platform_order_id: order.raw for order in page.orders}
+                for platform_id, message in outcome.refused.items():
+                    repo.record_problem(account_id, platform_id, message, raw[platform_id])
+            claimed, refused = outcome.changes, len(outcome.refused)
         # The checkpoint matters only when the page stored something; an unchanged page
         # re-read after a crash costs a request, not data.
-        if result.created or result.changed or page.problems:
+        if result.created or result.changed or page.problems or claimed or refused:
             repo.save_state(account_id, SyncState(watermark, window.since, window.until,
                                                   page.resume_cursor))
     report.pages += 1
@@ -198,4 +213,5 @@ def _save_page(store: Store, repo: SyncRepository, account_id: int, page: Page,
     report.created += result.created
     report.changed += result.changed
     report.unchanged += result.unchanged
-    report.problems += len(page.problems)
+    report.problems += len(page.problems) + refused
+    report.claims += claimed

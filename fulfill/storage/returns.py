@@ -23,6 +23,9 @@ _RMA_COLUMNS = ("id, order_id, kind, reason, status, currency, postage_paid_by, 
                 " received_at, closed_at, updated_at")
 _LINE_COLUMNS = "rma_id, sku, title, quantity, unit_price, resellable, damaged, missing"
 _REFUND_COLUMNS = "rma_id, id, amount, currency, method, refunded_at, actor, note, platform_ref"
+# The order's audit action that records a cancellation the platform reported (new_value:
+# the platform's reference for it), read back so it is recorded once.
+PLATFORM_CANCELLATION = "cancelled on platform"
 # Columns a step may set besides the status.
 _STEP_FIELDS = frozenset({"approved_at", "received_at", "closed_at", "return_tracking",
                           "replacement_order_id"})
@@ -67,6 +70,43 @@ class ReturnRepository:
                  for n, line in enumerate(rma.lines, start=1)])
         return rma.id  # type: ignore[return-value]
 
+    def insert_many(self, rmas: Sequence[Rma]) -> None:
+        """Store new RMAs as they stand (status, step times, lines, refunds) in a few
+        statements, in the caller's transaction; sets their ids, not their refunds'. add()
+        opens one RMA as requested; this is for many whose first steps were taken elsewhere
+        (on a platform). The ids are the next free ones: the transaction holds the write
+        lock, so nobody else takes them meanwhile."""
+        if not rmas:
+            return
+        next_id = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM rmas").fetchone()[0]
+        for n, rma in enumerate(rmas):
+            rma.id = next_id + n
+        self.db.conn.executemany(
+            "INSERT INTO rmas (id, order_id, kind, reason, status, currency, postage_paid_by,"
+            " note, platform_ref, return_tracking, replacement_order_id, opened_at, approved_at,"
+            " received_at, closed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " ?, ?, ?)",
+            [(rma.id, rma.order_id, rma.kind.value, rma.reason.value, rma.status.value,
+              rma.currency, rma.postage_paid_by.value, rma.note, rma.platform_ref,
+              rma.return_tracking, rma.replacement_order_id,
+              *[utc_text(t) if t else None for t in (
+                  rma.opened_at, rma.approved_at, rma.received_at, rma.closed_at,
+                  rma.updated_at or rma.opened_at)]) for rma in rmas])
+        lines = [(rma.id, n, line.sku, line.title, line.quantity,
+                  line.unit_price.minor if line.unit_price else 0)
+                 for rma in rmas for n, line in enumerate(rma.lines, start=1)]
+        if lines:
+            self.db.conn.executemany(
+                "INSERT INTO rma_lines (rma_id, line_no, sku, title, quantity, unit_price)"
+                " VALUES (?, ?, ?, ?, ?, ?)", lines)
+        refunds = [(rma.id, r.amount.minor, r.amount.currency, r.method.value,
+                    utc_text(r.refunded_at), r.actor, r.note, r.platform_ref)
+                   for rma in rmas for r in rma.refunds]
+        if refunds:
+            self.db.conn.executemany(
+                "INSERT INTO refunds (rma_id, amount, currency, method, refunded_at, actor,"
+                " note, platform_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", refunds)
+
     def get(self, rma_id: int) -> Rma | None:
         found = self._load(f"SELECT {_RMA_COLUMNS} FROM rmas WHERE id = ?", [rma_id])
         return found[0] if found else None
@@ -79,6 +119,15 @@ class ReturnRepository:
         found = self._load(f"SELECT {_RMA_COLUMNS} FROM rmas WHERE order_id = ?"
                            " AND platform_ref = ?", [order_id, platform_ref])
         return found[0] if found else None
+
+    def for_orders(self, order_ids: Sequence[int]) -> dict[int, list[Rma]]:
+        """Order id -> its RMAs (oldest first), for the orders among `order_ids` with any."""
+        found: dict[int, list[Rma]] = {}
+        for chunk in in_chunks(list(order_ids)):
+            for rma in self._load(f"SELECT {_RMA_COLUMNS} FROM rmas WHERE order_id IN"
+                                  f" ({marks(chunk)}) ORDER BY id", chunk):
+                found.setdefault(rma.order_id, []).append(rma)
+        return found
 
     def with_status(self, statuses: Iterable[ReturnStatus] = ()) -> list[Rma]:
         """RMAs of these statuses (all when none given), oldest first."""
@@ -131,6 +180,31 @@ class ReturnRepository:
             [rma_id, refund.amount.minor, refund.amount.currency, refund.method.value,
              utc_text(refund.refunded_at), refund.actor, refund.note, refund.platform_ref],
         ).lastrowid
+
+    def set_platform_ref(self, rma_id: int, platform_ref: str, at: datetime) -> None:
+        """Give an RMA opened by hand the platform's reference for it, once."""
+        changed = self.db.execute(
+            "UPDATE rmas SET platform_ref = ?, updated_at = ? WHERE id = ?"
+            " AND platform_ref = ''", [platform_ref, utc_text(at), rma_id]).rowcount
+        if changed != 1:
+            raise ValueError(f"RMA {rma_id} already has a platform reference")
+
+    def set_refund_platform_ref(self, refund_id: int, platform_ref: str) -> None:
+        """Name the platform refund a refund recorded by hand was."""
+        self.db.execute("UPDATE refunds SET platform_ref = ? WHERE id = ? AND platform_ref = ''",
+                        [platform_ref, refund_id])
+
+    # --- cancellations the platforms reported ------------------------------------------------
+    def platform_cancellations(self, order_ids: Sequence[int]) -> dict[int, set[str]]:
+        """Order id -> references of the platform cancellations recorded on it."""
+        found: dict[int, set[str]] = {}
+        for chunk in in_chunks(list(order_ids)):
+            for order_id, ref in self.db.execute(
+                    "SELECT entity_id, new_value FROM audit_log WHERE entity = 'order'"
+                    f" AND entity_id IN ({marks(chunk)}) AND action = ?",
+                    [*chunk, PLATFORM_CANCELLATION]):
+                found.setdefault(order_id, set()).add(ref)
+        return found
 
     # --- what an order has had back --------------------------------------------------------
     def returned_counts(self, order_id: int, *, excluding: int | None = None) -> Counter[str]:

@@ -594,30 +594,6 @@ def test_rma_codes_scan_back_to_their_rma(shop):
     assert returns.find_by_scan(shop, "nothing") is None
 
 
-def test_a_platform_refund_is_recorded_once_and_grows_by_the_difference(shop):
-    order_id = shipped_order(shop)
-    paid = shop.orders.get(order_id).grand_total
-    part = Money(paid.minor // 3, paid.currency)
-    rma = returns.record_platform_refund(shop, order_id, "RF-1", part, now=NOW)
-    assert (rma.kind, rma.status, rma.refunded) == (K.REFUND_ONLY, S.REFUNDED, part)
-    assert rma.postage_paid_by is PostagePaidBy.PLATFORM and rma.platform_ref == "RF-1"
-    again = returns.record_platform_refund(shop, order_id, "RF-1", part, now=NOW)
-    assert again.id == rma.id and len(again.refunds) == 1
-    grown = returns.record_platform_refund(shop, order_id, "RF-1", part * 2, now=NOW)
-    assert grown.id == rma.id and [r.amount for r in grown.refunds] == [part, part]
-    assert grown.refunds[1].platform_ref == "RF-1"
-    with pytest.raises(ReturnRefused, match="less than"):
-        returns.record_platform_refund(shop, order_id, "RF-1", part, now=NOW)
-    other = returns.record_platform_refund(shop, order_id, "RF-2", Money(1, paid.currency))
-    assert other.id != rma.id and len(shop.returns.for_order(order_id)) == 2
-    with pytest.raises(ReturnRefused, match="more than the"):
-        returns.record_platform_refund(shop, order_id, "RF-3", paid)
-    assert len(shop.returns.for_order(order_id)) == 2  # the refused one left nothing behind
-    with pytest.raises(ReturnRefused, match="already has an RMA"):
-        returns.open_rma(shop, order_id, kind=K.RETURN, reason=R.DAMAGED,
-                         lines={shop.orders.get(order_id).lines[0].sku: 1}, platform_ref="RF-1")
-
-
 def test_the_report_lists_rmas_with_their_order_numbers_and_next_steps(shop):
     rma = returns.exchange(shop, inspected_exchange(shop).id, now=NOW)
     open_one(shop, kind=K.REFUND_ONLY)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
-from fulfill.channels.amazon.mapper import MARKETPLACES, map_order
+from fulfill.channels.amazon.mapper import MARKETPLACES, claims, map_order
 from fulfill.channels.base import (
     Connector, CredentialField, Page, Problem, ShipmentNotice, ShippedLine, SyncWindow,
 )
@@ -229,7 +229,7 @@ class AmazonConnector(Connector):
                                         f"order items unavailable: {error.message}", order))
         return Page.of(payloads, lambda p: map_order(p, self.account.id),
                        lambda p: p["AmazonOrderId"], next_token, problems=problems,
-                       fetched=len(orders))
+                       fetched=len(orders), claims=claims)
 
     def test_connection(self) -> str:
         until = datetime.now(UTC) - timedelta(seconds=self.settle_s + 60)

@@ -1,4 +1,5 @@
-"""Amazon SP-API Orders v0 order (+ its order items) -> Order. Pure: payload in, domain out.
+"""Amazon SP-API Orders v0 order (+ its order items) -> Order, and its cancellation. Pure:
+payload in, domain out.
 
 The client attaches the getOrderItems result to the getOrders order under "OrderItems" (a key
 the Order schema does not use), so one payload holds everything and lands whole in `raw`.
@@ -11,6 +12,7 @@ from typing import Any
 from fulfill.channels.money_time import money, parse_time, unit_price
 from fulfill.domain import Address, AddressText, Money, Order, OrderLine, OrderStatus
 from fulfill.domain.money import total
+from fulfill.domain.returns import ClaimKind, PlatformClaim, reason_from_text
 
 # Marketplace id -> (country, currency, SP-API region). Used where a Pending order carries no
 # address or money yet, and to pick the regional endpoint.
@@ -135,3 +137,17 @@ def map_order(payload: dict[str, Any], account_id: int) -> Order:
         note="\n".join(f"Gift message: {m}" for m in gifts),
         raw=payload,
     )
+
+
+def claims(payload: dict[str, Any]) -> list[PlatformClaim]:
+    """A cancelled order's cancellation, with the buyer's reason when they asked for it.
+    Orders v0 carries no refunds (they are in the Finances API): it comes without amount."""
+    if payload.get("OrderStatus") != "Canceled":
+        return []
+    reasons = [why for item in payload.get("OrderItems") or []
+               if (why := (item.get("BuyerRequestedCancel") or {}).get("BuyerCancelReason"))]
+    words = f"buyer: {reasons[0]}" if reasons else ""
+    modified = payload.get("LastUpdateDate")
+    return [PlatformClaim("Canceled", ClaimKind.CANCELLATION,
+                          reason=reason_from_text(reasons[0] if reasons else ""),
+                          at=parse_time(modified) if modified else None, note=words)]

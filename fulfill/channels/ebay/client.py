@@ -14,7 +14,7 @@ from urllib.parse import quote
 from fulfill.channels.base import (
     Connector, CredentialField, Page, ShipmentNotice, SyncWindow,
 )
-from fulfill.channels.ebay.mapper import map_order
+from fulfill.channels.ebay.mapper import claims, map_order
 from fulfill.channels.http import ChannelHttp, Reply
 from fulfill.channels.money_time import iso_z, parse_time
 from fulfill.channels.ratelimit import TokenBucket
@@ -176,7 +176,7 @@ class EbayConnector(Connector):
             after = offset + len(payloads)
             more = bool(payloads) and after < total
             yield Page.of(payloads, lambda p: map_order(p, self.account.id), lambda p: p["orderId"],
-                          f"{after}:{total}" if more else None)
+                          f"{after}:{total}" if more else None, claims=claims)
             if not more:
                 return
             offset = after

@@ -1,4 +1,7 @@
-"""eBay Sell Fulfillment v1 `Order` payload -> Order. Pure: payload in, domain out."""
+"""eBay Sell Fulfillment v1 `Order` payload -> Order, and the refunds and cancellation it
+reports. Pure: payload in, domain out.
+
+Return requests live in eBay's separate Post-Order API, which the connector does not read."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from typing import Any
 
 from fulfill.channels.money_time import money, parse_time, unit_price
 from fulfill.domain import Address, AddressText, Money, Order, OrderLine, OrderStatus
+from fulfill.domain.returns import ClaimKind, PlatformClaim, reason_from_text
 
 # eBay reports three independent states; together they give one OrderStatus.
 # CancelStateEnum: a finished cancellation wins over everything else.
@@ -83,14 +87,17 @@ def _address(payload: dict[str, Any]) -> Address:
     )
 
 
+def _sku(item: dict[str, Any]) -> str:
+    return item.get("sku") or f"ebay-item-{item.get('legacyItemId', item['lineItemId'])}"
+
+
 def _line(item: dict[str, Any], currency: str) -> OrderLine:
     quantity = int(item["quantity"])
     cost = item["lineItemCost"]  # unit price x quantity, before discounts
     if cost.get("currency", currency) != currency:
         raise ValueError(f"line {item.get('lineItemId')} in {cost['currency']}, "
                          f"the order in {currency}")
-    sku = item.get("sku") or f"ebay-item-{item.get('legacyItemId', item['lineItemId'])}"
-    return OrderLine(sku=sku, title=item["title"], quantity=quantity,
+    return OrderLine(sku=_sku(item), title=item["title"], quantity=quantity,
                      unit_price=unit_price(cost["value"], quantity, currency),
                      platform_line_id=str(item["lineItemId"]))
 
@@ -137,3 +144,51 @@ def refunded_total(payload: dict[str, Any]) -> Money:
     refunds = (payload.get("paymentSummary") or {}).get("refunds") or []
     return money(sum((Decimal(r["amount"]["value"]) for r in refunds
                       if r.get("refundStatus") != "FAILED"), Decimal(0)), currency)
+
+
+def _refunded_lines(payload: dict[str, Any], refund: dict[str, Any],
+                    currency: str) -> tuple[tuple[str, int], ...]:
+    """The line items a refund was issued on (issueRefund at line level lists it under the
+    line too): pieces as many as its amount pays for, at least one."""
+    keys = {refund.get("refundId"), refund.get("refundReferenceId")} - {None, ""}
+    lines = []
+    for item in payload.get("lineItems") or []:
+        for part in item.get("refunds") or []:
+            if not keys & {part.get("refundId"), part.get("refundReferenceId")}:
+                continue
+            quantity = int(item["quantity"])
+            unit = unit_price(item["lineItemCost"]["value"], quantity, currency).minor
+            paid = _amount(part.get("amount"), currency).minor
+            pieces = min(quantity, paid // unit) if unit else quantity
+            lines.append((_sku(item), max(1, pieces)))
+    return tuple(lines)
+
+
+def claims(payload: dict[str, Any]) -> list[PlatformClaim]:
+    """Refunds of paymentSummary.refunds (a failed one gave nothing back) and the order's
+    cancellation. eBay names a refund by refundId, or refundReferenceId once issued."""
+    currency = payload["pricingSummary"]["total"]["currency"]
+    found = []
+    for refund in (payload.get("paymentSummary") or {}).get("refunds") or []:
+        if refund.get("refundStatus") == "FAILED":
+            continue
+        amount = _amount(refund.get("amount"), currency)
+        ref = refund.get("refundId") or refund.get("refundReferenceId")
+        when = refund.get("refundDate")
+        if amount.minor and (ref or when):
+            found.append(PlatformClaim(
+                str(ref or f"refund@{when}"), ClaimKind.REFUND, amount,
+                lines=_refunded_lines(payload, refund, currency),
+                at=parse_time(when) if when else None))
+    cancel = payload.get("cancelStatus") or {}
+    if cancel.get("cancelState") == "CANCELED":
+        requests = cancel.get("cancelRequests") or []  # getOrder fills them; getOrders not
+        request = requests[-1] if requests else {}
+        words = ": ".join(w for w in (request.get("cancelInitiator"),
+                                      request.get("cancelReason")) if w)
+        when = cancel.get("cancelledDate")
+        found.append(PlatformClaim(str(request.get("cancelRequestId") or "cancelled"),
+                                   ClaimKind.CANCELLATION,
+                                   reason=reason_from_text(request.get("cancelReason")),
+                                   at=parse_time(when) if when else None, note=words))
+    return found

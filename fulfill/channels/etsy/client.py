@@ -18,7 +18,7 @@ from urllib.parse import quote, urlencode
 from fulfill.channels.base import (
     Connector, CredentialField, Page, ShipmentNotice, SyncWindow,
 )
-from fulfill.channels.etsy.mapper import map_order
+from fulfill.channels.etsy.mapper import claims, map_order
 from fulfill.channels.http import ChannelHttp, Reply
 from fulfill.channels.ratelimit import TokenBucket
 from fulfill.domain import ChannelAccount, Platform
@@ -213,7 +213,7 @@ class EtsyConnector(Connector):
             since, skip = self._advance(since, skip, results)
             resume = f"{'' if since is None else since}:{skip}" if more else None
             yield Page.of(results, lambda p: map_order(p, self.account.id),
-                          lambda p: p["receipt_id"], resume)
+                          lambda p: p["receipt_id"], resume, claims=claims)
             if not more:
                 return
 

@@ -1,4 +1,4 @@
-"""Etsy Open API v3 ShopReceipt -> Order. Pure: payload in, domain out.
+"""Etsy Open API v3 ShopReceipt -> Order, and the refunds on it. Pure: payload in, domain out.
 
 Etsy money is {amount: int, divisor: int, currency_code}: the value is exactly amount/divisor.
 Times are epoch seconds. The receipt has one recipient `name` and no phone number.
@@ -11,6 +11,7 @@ from typing import Any
 
 from fulfill.channels.money_time import from_epoch, money
 from fulfill.domain import Address, AddressText, Money, Order, OrderLine, OrderStatus
+from fulfill.domain.returns import ClaimKind, PlatformClaim, reason_from_text
 
 # Every value of ShopReceipt.status in the spec.
 STATUSES = {
@@ -144,3 +145,30 @@ def refunded_total(payload: dict[str, Any]) -> Money:
     for refund in payload.get("refunds") or []:
         total = total + etsy_money(refund.get("amount"), currency)
     return total
+
+
+def claims(payload: dict[str, Any]) -> list[PlatformClaim]:
+    """The receipt's refunds. Etsy gives a refund no id and no items, so its reference is its
+    time: refunds of the same second add up under one reference, which the running total of
+    a reference allows. A cancelled receipt says nothing beyond its status (which the order's
+    history keeps); the money it gave back is in its refunds."""
+    refunds = payload.get("refunds")
+    if not refunds:
+        return []
+    currency = payload["grandtotal"]["currency_code"]
+    by_time: dict[int, list[dict[str, Any]]] = {}
+    for refund in refunds:
+        by_time.setdefault(_whole(refund["created_timestamp"], "created_timestamp"),
+                           []).append(refund)
+    found = []
+    for stamp, same in sorted(by_time.items()):
+        amount = Money.zero(currency)
+        for refund in same:
+            amount = amount + etsy_money(refund.get("amount"), currency)
+        words = "; ".join(dict.fromkeys(
+            text for r in same for text in (r.get("reason"), r.get("note_from_issuer")) if text))
+        if amount.minor:
+            found.append(PlatformClaim(f"refund@{stamp}", ClaimKind.REFUND, amount,
+                                       reason=reason_from_text(words), at=from_epoch(stamp),
+                                       note=words))
+    return found

@@ -20,7 +20,7 @@ from fulfill.channels.base import (
 )
 from fulfill.channels.http import ChannelHttp, Reply
 from fulfill.channels.ratelimit import TokenBucket
-from fulfill.channels.shopee.mapper import map_order
+from fulfill.channels.shopee.mapper import claims, map_order
 from fulfill.domain import ChannelAccount, Platform
 from fulfill.errors import ChannelAuthError, ChannelRejected, ChannelUnavailable, PayloadError
 
@@ -246,7 +246,8 @@ class ShopeeConnector(Connector):
                     payloads,
                     lambda p, known=returns: map_order(p, self.account.id,
                                                        known.get(p.get("order_sn"), ())),
-                    lambda p: p["order_sn"], resume)
+                    lambda p: p["order_sn"], resume,
+                    claims=lambda p, known=returns: claims(p, known.get(p.get("order_sn"), ())))
             if not more:
                 return
             page_cursor = next_cursor

@@ -1,4 +1,5 @@
-"""Shopee v2 get_order_detail payload -> Order. Pure: payload in, domain out.
+"""Shopee v2 get_order_detail payload (+ its v2.returns records) -> Order, and the refunds,
+return requests and cancellation they report. Pure: payload in, domain out.
 
 Shopee sends amounts as JSON numbers: the client parses replies with parse_float=Decimal, so
 amounts arrive here as int or Decimal (a float is refused by money()).
@@ -7,10 +8,12 @@ amounts arrive here as int or Decimal (a float is refused by money()).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from fulfill.channels.money_time import from_epoch, money
 from fulfill.domain import Address, AddressText, Money, Order, OrderLine, OrderStatus
+from fulfill.domain.returns import ClaimKind, PlatformClaim, ReturnReason, reason_from_text
 
 STATUSES = {
     "UNPAID": OrderStatus.AWAITING_PAYMENT,
@@ -29,6 +32,17 @@ STATUSES = {
 _PARTLY_REFUNDABLE = (OrderStatus.AWAITING_SHIPMENT, OrderStatus.ON_HOLD, OrderStatus.SHIPPED,
                       OrderStatus.DELIVERED, OrderStatus.REFUNDED)
 REFUND_PAID = "REFUND_PAID"  # v2.returns status once the buyer has the money back
+# v2.returns statuses of a return still being decided: the goods may come back.
+RETURN_PENDING = frozenset({"REQUESTED", "ACCEPTED", "PROCESSING", "JUDGING", "SELLER_DISPUTE"})
+# v2.returns reason codes; others are read as words ("ITEM_MISSING" -> wrong item).
+RETURN_REASONS = {
+    "NOT_RECEIPT": ReturnReason.NEVER_ARRIVED, "WRONG_ITEM": ReturnReason.WRONG_ITEM,
+    "ITEM_DAMAGED": ReturnReason.DAMAGED, "DAMAGED": ReturnReason.DAMAGED,
+    "PHYSICAL_DMG": ReturnReason.DAMAGED, "FUNCTIONAL_DMG": ReturnReason.DAMAGED,
+    "DIFFERENT_DESCRIPTION": ReturnReason.NOT_AS_DESCRIBED,
+    "ITEM_FAKE": ReturnReason.NOT_AS_DESCRIBED, "EXPECTATION_FAILED": ReturnReason.NOT_AS_DESCRIBED,
+    "CHANGE_MIND": ReturnReason.CHANGED_MIND, "MUTUAL_AGREE": ReturnReason.CHANGED_MIND,
+}
 
 
 def refunded_total(returns: Iterable[dict[str, Any]], currency: str) -> Money:
@@ -67,6 +81,11 @@ def _address(payload: dict[str, Any]) -> Address:
     )
 
 
+def _sku(item: dict[str, Any]) -> str:
+    return (item.get("model_sku") or item.get("item_sku")
+            or f"shopee-{item['item_id']}-{item.get('model_id', 0)}")
+
+
 def _line(item: dict[str, Any], currency: str) -> OrderLine:
     # model_discounted_price is the unit price the buyer paid; 0 means "no discount" on some sites
     price = item.get("model_discounted_price") or item.get("model_original_price")
@@ -74,8 +93,7 @@ def _line(item: dict[str, Any], currency: str) -> OrderLine:
     if item.get("model_name"):
         title = f"{title} ({item['model_name']})"
     return OrderLine(
-        sku=item.get("model_sku") or item.get("item_sku") or
-        f"shopee-{item['item_id']}-{item.get('model_id', 0)}",
+        sku=_sku(item),
         title=title,
         quantity=int(item["model_quantity_purchased"]),
         unit_price=money(price, currency),
@@ -111,3 +129,45 @@ def map_order(payload: dict[str, Any], account_id: int,
         raw={**payload, "returns": returns} if returns else payload,
     )
 
+
+
+def _time(record: dict[str, Any], name: str) -> datetime | None:
+    return from_epoch(record[name]) if record.get(name) else None
+
+
+def _returned_lines(record: dict[str, Any]) -> tuple[tuple[str, int], ...]:
+    """A return's items, SKUs as map_order names them (the return calls the model's SKU
+    variation_sku, and the pieces `amount`)."""
+    return tuple((_sku({**item, "model_sku": item.get("variation_sku") or item.get("model_sku")}),
+                  int(item.get("amount") or 1)) for item in record.get("item") or [])
+
+
+def claims(payload: dict[str, Any],
+           returns: Iterable[dict[str, Any]] | None = None) -> list[PlatformClaim]:
+    """The order's returns (`returns`, else those map_order kept in the payload): a paid one
+    is a refund, one still being decided a return request, both under the return_sn; and its
+    cancellation, with who cancelled and why."""
+    currency = payload["currency"]
+    found = []
+    for record in payload.get("returns", ()) if returns is None else returns:
+        status, ref = record.get("status"), str(record.get("return_sn") or "")
+        if not ref or (status != REFUND_PAID and status not in RETURN_PENDING):
+            continue  # cancelled or closed without money: nothing to record
+        code, words = record.get("reason") or "", record.get("text_reason") or ""
+        reason = RETURN_REASONS.get(code) or reason_from_text(f"{code} {words}")
+        lines = _returned_lines(record)
+        if status == REFUND_PAID:
+            amount = money(record.get("refund_amount"), currency)
+            if amount.minor:
+                found.append(PlatformClaim(ref, ClaimKind.REFUND, amount, lines, reason,
+                                           _time(record, "update_time"), words))
+        else:
+            found.append(PlatformClaim(ref, ClaimKind.RETURN_REQUEST, None, lines, reason,
+                                       _time(record, "create_time"), words))
+    if payload.get("order_status") == "CANCELLED":
+        why = payload.get("buyer_cancel_reason") or payload.get("cancel_reason") or ""
+        words = ": ".join(w for w in (payload.get("cancel_by"), why) if w)
+        found.append(PlatformClaim("cancelled", ClaimKind.CANCELLATION,
+                                   reason=reason_from_text(why),
+                                   at=_time(payload, "update_time"), note=words))
+    return found

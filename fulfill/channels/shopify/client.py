@@ -5,9 +5,10 @@ paged by `pageInfo.endCursor`, which is also the resume cursor. GraphQL is limit
 cost: a query may ask for at most 1,000 points, and each account has a bucket of points that
 refills at the plan's rate. A page asks for 25 orders of 5 lines (about 900 points, though
 it is charged only for what comes back); an order with more lines has the rest fetched with
-its own query. Before each query the client waits until the bucket, as Shopify last
-reported it, holds what the query will ask; a THROTTLED answer (HTTP 200 or 429) is retried
-after the wait its own figures give.
+its own query, and an order whose status shows refunds or returns has them fetched with its
+own query too (OrderClaims). Before each query the client waits until the bucket, as Shopify
+last reported it, holds what the query will ask; a THROTTLED answer (HTTP 200 or 429) is
+retried after the wait its own figures give.
 
 Write-back: REST fulfillment orders, the documented `line_items_by_fulfillment_order` +
 `tracking_info` shape. Chosen over GraphQL `fulfillmentCreate` because Shopify's own 2024-10
@@ -28,7 +29,7 @@ from fulfill.channels.base import (
 from fulfill.channels.http import ChannelHttp, Reply
 from fulfill.channels.money_time import iso_z
 from fulfill.channels.ratelimit import TokenBucket
-from fulfill.channels.shopify.mapper import legacy_id, map_order
+from fulfill.channels.shopify.mapper import claims, legacy_id, map_order
 from fulfill.domain import ChannelAccount, Platform
 from fulfill.errors import ChannelAuthError, ChannelError, ChannelRejected, PayloadError
 
@@ -56,8 +57,8 @@ query Orders($first: Int!, $after: String, $query: String!, $lines: Int!) {
   orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
     pageInfo { hasNextPage endCursor }
     nodes {
-      id name createdAt updatedAt cancelledAt
-      displayFinancialStatus displayFulfillmentStatus
+      id name createdAt updatedAt cancelledAt cancelReason
+      displayFinancialStatus displayFulfillmentStatus returnStatus
       currencyCode presentmentCurrencyCode email phone note
       totalPriceSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
       subtotalPriceSet { presentmentMoney { amount currencyCode } }
@@ -82,6 +83,38 @@ query OrderLines($id: ID!, $after: String, $lines: Int!) {
     }
   }
 }""" + _LINE_FIELDS
+
+# An order's refunds and returns, asked only for orders whose financial or return status shows
+# any (a few in a hundred): in the page query they would cost more than a page may ask.
+# Refund amounts are whole whatever the number of lines; the lines only say which items.
+CLAIM_REFUNDS, CLAIM_RETURNS, CLAIM_LINES = 20, 5, 5
+# What Shopify will ask for it, counted as it counts a selection (an object 1, a connection
+# 2 + first x its node), to pace on before its first answer says.
+CLAIMS_COST = 3 + CLAIM_REFUNDS * (5 + 2 * CLAIM_LINES) + CLAIM_RETURNS * (3 + 3 * CLAIM_LINES)
+ORDER_CLAIMS_QUERY = """
+query OrderClaims($id: ID!, $refunds: Int!, $returns: Int!, $lines: Int!) {
+  order(id: $id) {
+    refunds(first: $refunds) {
+      id createdAt note
+      totalRefundedSet { presentmentMoney { amount currencyCode } }
+      refundLineItems(first: $lines) { nodes { quantity lineItem { id sku } } }
+    }
+    returns(first: $returns) {
+      nodes {
+        id name status
+        returnLineItems(first: $lines) {
+          nodes {
+            ... on ReturnLineItem {
+              quantity returnReason customerNote
+              fulfillmentLineItem { lineItem { id sku } }
+            }
+          }
+        }
+      }
+    }
+  }
+}"""
+_REFUNDED = ("PARTIALLY_REFUNDED", "REFUNDED")
 
 # Our carrier names -> the names Shopify knows (it then links the tracking number itself).
 # Anything else goes as typed, which Shopify accepts.
@@ -158,9 +191,10 @@ class CostBucket:
             return
         self.seen_at = self.clock()
 
-    def wait_before(self, operation: str) -> float:
-        """Seconds until the bucket holds what `operation` asked for last time (0: send now)."""
-        need = self.asked.get(operation)
+    def wait_before(self, operation: str, estimate: float | None = None) -> float:
+        """Seconds until the bucket holds what `operation` asked for last time, or the
+        `estimate` before it first ran (0: send now)."""
+        need = self.asked.get(operation, estimate)
         if need is None or self.seen_at is None or self.rate <= 0:
             return 0.0
         now = min(self.maximum, self.available + (self.clock() - self.seen_at) * self.rate)
@@ -247,9 +281,11 @@ class ShopifyConnector(Connector):
             log.warning("Shopify answered with API version %s instead of %s", served, API_VERSION)
 
     # --- GraphQL -------------------------------------------------------------------------
-    def graphql(self, operation: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-        """Run one query, pacing by query cost; returns its `data`."""
-        wait = self.cost.wait_before(operation)
+    def graphql(self, operation: str, query: str, variables: dict[str, Any], *,
+                estimate: float | None = None) -> dict[str, Any]:
+        """Run one query, pacing by query cost (`estimate`: its cost before Shopify first
+        said); returns its `data`."""
+        wait = self.cost.wait_before(operation, estimate)
         if wait:
             self.http._wait(wait)
         reply = self.http.request("POST", self._path("graphql.json"), json={
@@ -289,11 +325,12 @@ class ShopifyConnector(Connector):
             nodes = connection["nodes"]
             for node in nodes:
                 self._fetch_remaining_lines(node)
+                self._fetch_claims(node)
             info = connection.get("pageInfo") or {}
             after = info.get("endCursor")
             more = bool(info.get("hasNextPage")) and bool(nodes) and bool(after)
             yield Page.of(nodes, lambda p: map_order(p, self.account.id), lambda p: p["id"],
-                          after if more else None)
+                          after if more else None, claims=claims)
             if not more:
                 return
 
@@ -312,6 +349,21 @@ class ShopifyConnector(Connector):
             items["nodes"].extend(more["nodes"])
             info = more.get("pageInfo") or {}
             items["pageInfo"] = info
+
+    def _fetch_claims(self, node: Any) -> None:
+        """Add the order's refunds and returns to its node when its status shows any."""
+        if not isinstance(node, dict) or not node.get("id"):
+            return
+        refunded = node.get("displayFinancialStatus") in _REFUNDED
+        returned = node.get("returnStatus") not in (None, "NO_RETURN")
+        if not (refunded or returned):
+            return
+        order = self.graphql("OrderClaims", ORDER_CLAIMS_QUERY, {
+            "id": node["id"], "refunds": CLAIM_REFUNDS, "returns": CLAIM_RETURNS,
+            "lines": CLAIM_LINES}, estimate=CLAIMS_COST).get("order")
+        if order:  # None: deleted meanwhile, and the order is read without its claims
+            node["refunds"] = order.get("refunds") or []
+            node["returns"] = order.get("returns") or {"nodes": []}
 
     # --- write-back (REST) ---------------------------------------------------------------
     def mark_shipped(self, notice: ShipmentNotice) -> None:

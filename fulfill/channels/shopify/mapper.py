@@ -22,6 +22,7 @@ from typing import Any
 from fulfill.channels.money_time import money, parse_time
 from fulfill.channels.names import person_name
 from fulfill.domain import Address, AddressText, Money, Order, OrderLine, OrderStatus
+from fulfill.domain.returns import ClaimKind, PlatformClaim, ReturnReason, reason_from_text
 
 FINANCIAL = frozenset({"PENDING", "AUTHORIZED", "PARTIALLY_PAID", "PAID", "PARTIALLY_REFUNDED",
                        "REFUNDED", "VOIDED", "EXPIRED"})
@@ -30,6 +31,15 @@ FULFILLMENT = frozenset({"UNFULFILLED", "PARTIALLY_FULFILLED", "FULFILLED", "RES
                          "REQUEST_DECLINED", "FULFILLMENT_NOT_REQUIRED"})
 # REST spells fulfillment status its own way: null (nothing shipped yet) and "partial".
 _REST_FULFILLMENT = {"": "UNFULFILLED", "PARTIAL": "PARTIALLY_FULFILLED"}
+# Return statuses of a return the buyer asked for and the seller has not settled.
+RETURN_PENDING = frozenset({"REQUESTED", "OPEN"})
+# ReturnReason values; the rest (COLOR, STYLE, UNWANTED…) are read as words.
+RETURN_REASONS = {
+    "SIZE_TOO_LARGE": ReturnReason.WRONG_SIZE, "SIZE_TOO_SMALL": ReturnReason.WRONG_SIZE,
+    "DEFECTIVE": ReturnReason.DAMAGED, "NOT_AS_DESCRIBED": ReturnReason.NOT_AS_DESCRIBED,
+    "WRONG_ITEM": ReturnReason.WRONG_ITEM, "UNWANTED": ReturnReason.CHANGED_MIND,
+    "STYLE": ReturnReason.CHANGED_MIND, "COLOR": ReturnReason.CHANGED_MIND,
+}
 # Countries whose carriers print the region as a code ("Louisville KY 40202").
 _REGION_AS_CODE = frozenset({"US", "CA", "AU"})
 
@@ -273,3 +283,80 @@ def map_rest_order(payload: dict[str, Any], account_id: int) -> Order:
         phone=payload.get("phone") or "",
         lines=(_rest_line(item) for item in payload.get("line_items") or []), totals=totals,
         note=payload.get("note"))
+
+
+# --- refunds, returns and cancellation ---------------------------------------------------
+
+def _cancellation(cancelled_at: str | None, reason: str | None) -> list[PlatformClaim]:
+    if not cancelled_at:
+        return []
+    words = (reason or "").replace("_", " ").lower()
+    return [PlatformClaim("cancelled", ClaimKind.CANCELLATION, reason=reason_from_text(words),
+                          at=parse_time(cancelled_at), note=words)]
+
+
+def claims(payload: dict[str, Any]) -> list[PlatformClaim]:
+    """What a GraphQL Order node reports besides the order: its `refunds` (Refund objects:
+    id, createdAt, note, totalRefundedSet, refundLineItems), its `returns` still awaiting
+    the seller, and its cancellation (cancelledAt, cancelReason). The connector fetches
+    refunds and returns only for orders whose status shows any; SKUs as map_order names
+    them, from the order's own line items."""
+    currency = payload.get("presentmentCurrencyCode") or payload["currencyCode"]
+    skus = {node["id"]: _gql_line(node).sku
+            for node in (payload.get("lineItems") or {}).get("nodes") or []}
+
+    def sku(line_item: dict[str, Any] | None) -> str:
+        item = line_item or {}
+        return skus.get(item.get("id")) or (item.get("sku") or "").strip() or \
+            f"shopify-line-{legacy_id(item.get('id'))}"
+
+    found = []
+    for refund in payload.get("refunds") or []:
+        bag = (refund.get("totalRefundedSet") or {}).get("presentmentMoney") or {}
+        amount = money(bag.get("amount"), bag.get("currencyCode") or currency)
+        lines = tuple((sku(n.get("lineItem")), int(n["quantity"])) for n in
+                      (refund.get("refundLineItems") or {}).get("nodes") or []
+                      if int(n["quantity"]) > 0)
+        if amount.minor:
+            note = refund.get("note") or ""
+            found.append(PlatformClaim(refund["id"], ClaimKind.REFUND, amount, lines,
+                                       reason_from_text(note), parse_time(refund["createdAt"]),
+                                       note))
+    for ret in (payload.get("returns") or {}).get("nodes") or []:
+        if ret.get("status") not in RETURN_PENDING:
+            continue
+        items = [n for n in (ret.get("returnLineItems") or {}).get("nodes") or []
+                 if int(n.get("quantity") or 0) > 0]
+        lines = tuple((sku((n.get("fulfillmentLineItem") or {}).get("lineItem")),
+                       int(n["quantity"])) for n in items)
+        codes = [n.get("returnReason") or "" for n in items]
+        reason = next((RETURN_REASONS.get(c) or reason_from_text(c) for c in codes
+                       if c not in ("", "OTHER", "UNKNOWN")), ReturnReason.OTHER)
+        note = "; ".join(n["customerNote"] for n in items if n.get("customerNote"))
+        found.append(PlatformClaim(ret["id"], ClaimKind.RETURN_REQUEST, None, lines, reason,
+                                   None, note or ret.get("name") or ""))
+    return found + _cancellation(payload.get("cancelledAt"), payload.get("cancelReason"))
+
+
+def rest_claims(payload: dict[str, Any]) -> list[PlatformClaim]:
+    """What a REST Admin API order reports: its refunds (money from the successful refund
+    transactions, items from refund_line_items) and its cancellation."""
+    currency = payload.get("presentment_currency") or payload["currency"]
+    skus = {item["id"]: _rest_line(item).sku for item in payload.get("line_items") or []}
+    found = []
+    for refund in payload.get("refunds") or []:
+        amount = Money.zero(currency)
+        for t in refund.get("transactions") or []:
+            if t.get("kind") == "refund" and t.get("status") == "success":
+                amount = amount + money(t["amount"], t.get("currency") or currency)
+        lines = tuple((skus.get(li.get("line_item_id"))
+                       or (_rest_line(li["line_item"]).sku if li.get("line_item")
+                           else f"shopify-line-{li.get('line_item_id')}"), int(li["quantity"]))
+                      for li in refund.get("refund_line_items") or [] if int(li["quantity"]) > 0)
+        if amount.minor:
+            note = refund.get("note") or ""
+            found.append(PlatformClaim(
+                refund.get("admin_graphql_api_id") or gid("Refund", refund["id"]),
+                ClaimKind.REFUND, amount, lines, reason_from_text(note),
+                parse_time(refund.get("processed_at") or refund["created_at"]), note))
+    return found + _cancellation(payload.get("cancelled_at"), payload.get("cancel_reason"))

@@ -11,7 +11,7 @@ from fulfill.channels.base import (
 from fulfill.channels.http import ChannelHttp
 from fulfill.channels.money_time import iso_z
 from fulfill.channels.ratelimit import TokenBucket
-from fulfill.channels.woocommerce.mapper import map_order
+from fulfill.channels.woocommerce.mapper import claims, map_order
 from fulfill.domain import ChannelAccount, Platform
 from fulfill.errors import PayloadError
 
@@ -51,7 +51,7 @@ class WooCommerceConnector(Connector):
             pages = int(reply.headers.get("X-WP-TotalPages") or page)
             more = page < pages and bool(payloads)
             yield Page.of(payloads, lambda p: map_order(p, self.account.id), lambda p: p["id"],
-                          str(page + 1) if more else None)
+                          str(page + 1) if more else None, claims=claims)
             if not more:
                 return
             page += 1

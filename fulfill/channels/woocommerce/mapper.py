@@ -1,4 +1,5 @@
-"""WooCommerce REST v3 order payload -> Order. Pure: payload in, domain out."""
+"""WooCommerce REST v3 order payload -> Order, and the refunds it lists. Pure: payload in,
+domain out."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from fulfill.channels.money_time import money, parse_time, unit_price
 from fulfill.channels.names import person_name
 from fulfill.domain import Address, AddressText, Money, Order, OrderLine, OrderStatus
+from fulfill.domain.returns import ClaimKind, PlatformClaim, reason_from_text
 
 STATUSES = {
     "pending": OrderStatus.AWAITING_PAYMENT,
@@ -82,3 +84,24 @@ def refunded_total(payload: dict[str, Any]) -> Money:
     currency = payload["currency"]
     return money(sum((abs(Decimal(r["total"])) for r in payload.get("refunds") or []), Decimal(0)),
                  currency)
+
+
+def claims(payload: dict[str, Any]) -> list[PlatformClaim]:
+    """The refunds listed on the order.
+
+    The order lists each refund as {id, reason, total} only (total negative, no date, no
+    items: those are at /orders/{id}/refunds, one more request per order), so a refund here
+    names no items and is dated when the sync first sees it. A cancelled order says nothing
+    beyond its status, which the order's history already keeps: no cancellation claim."""
+    refunds = payload.get("refunds")
+    if not refunds:
+        return []
+    currency = payload["currency"]
+    found = []
+    for refund in refunds:
+        amount = money(abs(Decimal(refund["total"])), currency)
+        if amount.minor:
+            reason = refund.get("reason") or ""
+            found.append(PlatformClaim(str(refund["id"]), ClaimKind.REFUND, amount,
+                                       reason=reason_from_text(reason), note=reason))
+    return found
