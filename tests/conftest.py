@@ -67,3 +67,23 @@ def memory_keyring():
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+def seeded_demo_file(tmp_path_factory: pytest.TempPathFactory, name: str, *, orders: int = 300,
+                     now: datetime = FIXED_NOW, **seed: object) -> Path:
+    """A demo store file seeded once (per module, by the caller's fixture); tests copy it."""
+    from fulfill.services import demo
+    from fulfill.storage import Store
+
+    path = tmp_path_factory.mktemp(name) / "demo.sqlite"
+    with Store.open(path) as store:
+        demo.seed(store, orders, now=now, **seed)
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+def fresh_copy(seeded: Path, tmp_path: Path) -> Path:
+    """A copy of a seeded store for one test to change."""
+    path = tmp_path / seeded.name
+    path.write_bytes(seeded.read_bytes())
+    return path

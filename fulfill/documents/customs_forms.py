@@ -14,18 +14,17 @@ written where the officer looks for remarks.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from io import BytesIO
 
 from babel.numbers import format_currency
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.pdfgen.canvas import Canvas
 
-from fulfill.documents import fonts
 from fulfill.documents.captions import country_name, postal, postal_parts
-from fulfill.documents.errors import DocumentError, check_printable
+from fulfill.documents.errors import DocumentError
 from fulfill.documents.invoice import address_lines, business_number, hs_text, kg
 from fulfill.documents.layout import (
-    PAD, Column, Field, Table, checkbox, draw_row, paginate, paper_size, rect, row_height,
+    PAD, Column, Field, Table, checkbox, draw_row, paginate, paper_size, rect, render_all,
+    row_height,
 )
 from fulfill.documents.text import draw_box, draw_text
 from fulfill.domain import Address, ItemCategory, Money, Parcel
@@ -91,14 +90,8 @@ def _render(forms: list[_Form], page: tuple[float, float], name: str) -> bytes:
     if not forms:
         raise DocumentError(f"There is no parcel to make a {name} for.",
                             "Select at least one order.")
-    for form in forms:  # every refusal before the first page is drawn
-        check_printable(form.texts(), where=f"{name} for order {form.parcel.order_number}")
-    buffer = BytesIO()
-    canvas = fonts.new_canvas(buffer, page, f"Customs declarations {name}")
-    for form in forms:
-        form.draw(canvas)
-    canvas.save()
-    return buffer.getvalue()
+    return render_all(forms, page, f"Customs declarations {name}",
+                      lambda form: f"{name} for order {form.parcel.order_number}")
 
 
 def value_text(amount: Money) -> str:

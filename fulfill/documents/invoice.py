@@ -16,18 +16,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from io import BytesIO
 
 from babel.numbers import format_currency
 from reportlab.pdfgen.canvas import Canvas
 
-from fulfill.documents import fonts
 from fulfill.documents.captions import (
     ENGLISH, captions, country_name, language_for, locale_for, translation,
 )
-from fulfill.documents.errors import DocumentError, check_printable
+from fulfill.documents.errors import DocumentError
 from fulfill.documents.layout import (
-    Column, Field, Table, draw_row, paginate, paper_size, row_height,
+    Column, Field, Table, draw_row, paginate, paper_size, render_all, row_height,
 )
 from fulfill.documents.text import draw_box, draw_text
 from fulfill.domain import Money, Parcel, hs6
@@ -60,14 +58,8 @@ def invoice_pdf(parcels: Iterable[Parcel], *, paper: str = "A4",
     if not invoices:
         raise DocumentError("There is no parcel to make an invoice for.",
                             "Select at least one order.")
-    for invoice in invoices:  # every refusal before the first page is drawn
-        check_printable(invoice.texts(), where=f"Invoice for order {invoice.parcel.order_number}")
-    buffer = BytesIO()
-    canvas = fonts.new_canvas(buffer, page, "Commercial invoices")
-    for invoice in invoices:
-        invoice.draw(canvas)
-    canvas.save()
-    return buffer.getvalue()
+    return render_all(invoices, page, "Commercial invoices",
+                      lambda invoice: f"Invoice for order {invoice.parcel.order_number}")
 
 
 def document_languages(parcel: Parcel, override: str | None = None) -> tuple[str, ...]:

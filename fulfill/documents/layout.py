@@ -8,12 +8,15 @@ boxes are placed by their top-left corner because forms are read from the top.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from io import BytesIO
+from typing import Protocol
 
 from reportlab.pdfgen.canvas import Canvas
 
-from fulfill.documents.errors import DocumentError
+from fulfill.documents import fonts
+from fulfill.documents.errors import DocumentError, check_printable
 from fulfill.documents.text import LEADING, draw_box, wrap
 
 PAPER_SIZES = {"A4": (595.28, 841.89), "Letter": (612.0, 792.0)}
@@ -21,6 +24,28 @@ PAD = 3.0  # space between a box's rule and its text
 CAPTION_SIZE = 6.0
 RULE = 0.6  # line width of box rules
 HEADER_GREY = 0.9
+
+
+class Drawable(Protocol):
+    """A document of one or more pages: the texts it prints, and how to draw them."""
+
+    def texts(self) -> list[tuple[str, str]]: ...
+
+    def draw(self, canvas: Canvas) -> None: ...
+
+
+def render_all(documents: Sequence[Drawable], page: tuple[float, float], title: str,
+               where: Callable[[Drawable], str]) -> bytes:
+    """Every document into one PDF, after checking every text of every one can print: a
+    refusal comes before the first page is drawn. `where` names a document in a refusal."""
+    for document in documents:
+        check_printable(document.texts(), where=where(document))
+    buffer = BytesIO()
+    canvas = fonts.new_canvas(buffer, page, title)
+    for document in documents:
+        document.draw(canvas)
+    canvas.save()
+    return buffer.getvalue()
 
 
 def paper_size(paper: str) -> tuple[float, float]:

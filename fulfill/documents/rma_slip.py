@@ -12,17 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from io import BytesIO
 
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.pdfgen.canvas import Canvas
 
 from fulfill.documents import fonts
 from fulfill.documents.captions import ENGLISH, captions, country_name, language_for, translation
-from fulfill.documents.errors import DocumentError, check_printable
+from fulfill.documents.errors import DocumentError
 from fulfill.documents.invoice import address_lines
 from fulfill.documents.layout import (
-    PAD, Column, Field, Table, draw_row, hline, paginate, paper_size, text_height,
+    PAD, Column, Field, Table, draw_row, hline, paginate, paper_size, render_all, text_height,
 )
 from fulfill.documents.text import draw_box, draw_text
 from fulfill.domain import Address, Rma, SellerProfile
@@ -59,15 +58,8 @@ def rma_slip_pdf(slips: Sequence[ReturnSlip], *, paper: str = "A4") -> bytes:
     page = paper_size(paper)
     if not slips:
         raise DocumentError("There is no return to make a slip for.", "Choose an RMA first.")
-    drawn = [_Slip(slip, page) for slip in slips]
-    for one in drawn:  # every refusal before the first page is drawn
-        check_printable(one.texts(), where=f"RMA slip {one.code}")
-    buffer = BytesIO()
-    canvas = fonts.new_canvas(buffer, page, "RMA slips")
-    for one in drawn:
-        one.draw(canvas)
-    canvas.save()
-    return buffer.getvalue()
+    return render_all([_Slip(slip, page) for slip in slips], page, "RMA slips",
+                      lambda slip: f"RMA slip {slip.code}")
 
 
 def rma_barcode(code: str) -> Code128:

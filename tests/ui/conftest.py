@@ -29,6 +29,20 @@ def desk_store(store_path):
 
 
 @pytest.fixture
+def station_settings(tmp_path):
+    """Settings of a packing station whose printers write PDFs to <role>-out folders."""
+    from fulfill.ui.printing import DOCUMENT, LABEL, PrinterProfile, save_profile
+
+    settings = QSettings(str(tmp_path / "station.ini"), QSettings.Format.IniFormat)
+    for role, dpi, paper in ((LABEL, 203, "4x6"), (DOCUMENT, 300, "A4")):
+        folder = tmp_path / f"{role}-out"
+        folder.mkdir()
+        save_profile(settings, PrinterProfile(role, "", dpi, paper, folder=str(folder)))
+    settings.setValue("station/name", "Bench 1")
+    return settings
+
+
+@pytest.fixture
 def ui_settings(tmp_path):
     return QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
 

@@ -18,7 +18,7 @@ from fulfill.domain.tracking import order_scan_code
 from fulfill.services import demo, papers
 from fulfill.storage import Store
 from fulfill.storage.outbox import OutboxRepository
-from fulfill.ui.printing import DOCUMENT, LABEL, PrinterProfile, save_profile
+from fulfill.ui.printing import DOCUMENT, LABEL
 from tests.conftest import FIXED_NOW
 from tests.documents import pdf_tools
 
@@ -31,17 +31,6 @@ def pack_store(tmp_path):
     with Store.open(path) as store:
         demo.seed(store, 300, now=FIXED_NOW)
     return path
-
-
-@pytest.fixture
-def station_settings(tmp_path):
-    settings = QSettings(str(tmp_path / "station.ini"), QSettings.Format.IniFormat)
-    for role, dpi, paper in ((LABEL, 203, "4x6"), (DOCUMENT, 300, "A4")):
-        folder = tmp_path / f"{role}-out"
-        folder.mkdir()
-        save_profile(settings, PrinterProfile(role, "", dpi, paper, folder=str(folder)))
-    settings.setValue("station/name", "Bench 1")
-    return settings
 
 
 def open_window(qtbot, pack_store, settings, **kwargs):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
@@ -17,10 +17,11 @@ from fulfill.domain.returns import (
     InspectionOutcome, PostagePaidBy, RefundMethod, ReturnKind, ReturnReason, ReturnStatus,
     ReturnStep, rma_code,
 )
-from fulfill.services import demo, returns
+from fulfill.services import returns
 from fulfill.storage import Store
-from fulfill.ui.printing import DOCUMENT, LABEL, PrinterProfile, save_profile
+from fulfill.ui.printing import DOCUMENT, LABEL
 from fulfill.ui.return_detail import OVERDUE_TINT
+from tests.conftest import fresh_copy, seeded_demo_file
 from tests.documents import pdf_tools
 
 NOW = datetime.now(UTC)  # the screen measures days open against the clock
@@ -28,36 +29,19 @@ NOW = datetime.now(UTC)  # the screen measures days open against the clock
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
-    path = tmp_path_factory.mktemp("returns-ui") / "demo.sqlite"
-    with Store.open(path) as store:
-        demo.seed(store, 300, now=NOW, returns=True)
-        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path
+    return seeded_demo_file(tmp_path_factory, "returns-ui", now=NOW, returns=True)
 
 
 @pytest.fixture
 def shop(seeded, tmp_path):
-    path = tmp_path / "demo.sqlite"
-    path.write_bytes(seeded.read_bytes())
-    return path
+    return fresh_copy(seeded, tmp_path)
 
 
 @pytest.fixture
-def settings(tmp_path):
-    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    for role, dpi, paper in ((LABEL, 203, "4x6"), (DOCUMENT, 300, "A4")):
-        folder = tmp_path / f"{role}-out"
-        folder.mkdir()
-        save_profile(settings, PrinterProfile(role, "", dpi, paper, folder=str(folder)))
-    settings.setValue("station/name", "Bench 1")
-    return settings
-
-
-@pytest.fixture
-def desk(qtbot, shop, settings):
+def desk(qtbot, shop, station_settings):
     from fulfill.ui.main_window import MainWindow
 
-    window = MainWindow(shop, settings=settings)
+    window = MainWindow(shop, settings=station_settings)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=10_000)

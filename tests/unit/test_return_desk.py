@@ -3,7 +3,6 @@ bench, on a real demo store with RMAs made through the returns service."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import timedelta
 
 import pytest
@@ -12,28 +11,23 @@ from fulfill.domain import Money
 from fulfill.domain.returns import (
     InspectionOutcome, RefundMethod, ReturnKind, ReturnReason, ReturnStatus,
 )
-from fulfill.services import demo, return_desk, returns
+from fulfill.services import return_desk, returns
 from fulfill.services.return_desk import ReturnFilter
 from fulfill.services.return_scans import scan_returned_parcel
 from fulfill.storage import Store
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, fresh_copy, seeded_demo_file
 
 NOW = FIXED_NOW
 
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
-    path = tmp_path_factory.mktemp("return-desk") / "demo.sqlite"
-    with Store.open(path) as store:
-        demo.seed(store, 300, now=NOW)
-    return path
+    return seeded_demo_file(tmp_path_factory, "return-desk", now=NOW)
 
 
 @pytest.fixture
 def shop(seeded, tmp_path):
-    path = tmp_path / "demo.sqlite"
-    shutil.copy(seeded, path)
-    with Store.open(path) as store:
+    with Store.open(fresh_copy(seeded, tmp_path)) as store:
         yield store
 
 

@@ -6,7 +6,6 @@ refusals, and nothing overflowing with long addresses and many lines."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import tempfile
 from dataclasses import replace
@@ -24,14 +23,14 @@ from fulfill.domain import (
 )
 from fulfill.domain.returns import rma_id_from_scan
 from fulfill.errors import FulfillError
-from fulfill.services import demo, return_papers, returns
+from fulfill.services import return_papers, returns
 from fulfill.services.demo_data import demo_seller
 from fulfill.services.papers import PapersBlocked
 from fulfill.services.parcels import build_return_parcel, original_export_note
 from fulfill.services.return_papers import ReturnPapersBlocked, ReturnPapersRefused
 from fulfill.storage import Store
 from fulfill.storage.settings import SELLER_PROFILE, profile_from_json, profile_to_json
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, fresh_copy, seeded_demo_file
 from tests.documents import pdf_tools
 from tests.documents.pdf_tools import flat
 
@@ -42,19 +41,13 @@ TRACKING = "EE123456785KR"
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
-    path = tmp_path_factory.mktemp("return-papers") / "demo.sqlite"
-    with Store.open(path) as store:
-        demo.seed(store, 300, now=NOW)
-        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path
+    return seeded_demo_file(tmp_path_factory, "return-papers", now=NOW)
 
 
 @pytest.fixture
 def shop(seeded, tmp_path):
     """A fresh copy of the demo store per test."""
-    path = tmp_path / "demo.sqlite"
-    shutil.copy(seeded, path)
-    with Store.open(path) as store:
+    with Store.open(fresh_copy(seeded, tmp_path)) as store:
         yield store
 
 

@@ -4,7 +4,6 @@ restocking, the queues, platform refunds recorded once, and the frozen v5 store.
 
 from __future__ import annotations
 
-import shutil
 from collections import deque
 from dataclasses import replace
 from datetime import timedelta
@@ -18,11 +17,11 @@ from fulfill.domain.returns import (
     ReturnStatus, ReturnStep, next_steps, rma_code, rma_id_from_scan,
 )
 from fulfill.domain.tracking import order_scan_code
-from fulfill.services import demo, pack_actions, packing, papers, returns
+from fulfill.services import pack_actions, packing, papers, returns
 from fulfill.services.parcels import build_parcel
 from fulfill.services.returns import ReturnRefused
 from fulfill.storage import Store
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, fresh_copy, seeded_demo_file
 from tests.documents import pdf_tools
 
 NOW = FIXED_NOW
@@ -32,19 +31,13 @@ FROZEN_V5 = Path(__file__).resolve().parent.parent / "fixtures" / "store_schema_
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
-    path = tmp_path_factory.mktemp("returns") / "demo.sqlite"
-    with Store.open(path) as store:
-        demo.seed(store, 300, now=NOW)
-        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path
+    return seeded_demo_file(tmp_path_factory, "returns", now=NOW)
 
 
 @pytest.fixture
 def shop(seeded, tmp_path):
     """A fresh copy of the demo store per test."""
-    path = tmp_path / "demo.sqlite"
-    shutil.copy(seeded, path)
-    with Store.open(path) as store:
+    with Store.open(fresh_copy(seeded, tmp_path)) as store:
         yield store
 
 
@@ -606,7 +599,7 @@ def test_the_report_lists_rmas_with_their_order_numbers_and_next_steps(shop):
 
 def test_the_frozen_v5_store_keeps_its_rma(tmp_path):
     path = tmp_path / FROZEN_V5.name
-    shutil.copy(FROZEN_V5, path)
+    path.write_bytes(FROZEN_V5.read_bytes())
     with Store.open(path) as store:
         (rma,) = store.returns.with_status()
         assert (rma.code, rma.kind, rma.status, rma.note) == (
