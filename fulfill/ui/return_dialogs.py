@@ -115,7 +115,7 @@ class NewReturnDialog(QDialog):
         layout.addWidget(_buttons(self, "Open return"))
 
     def _suggest_postage(self) -> None:
-        reason: ReturnReason = self.reason.currentData()
+        reason = ReturnReason(self.reason.currentData())  # combo data comes back a plain str
         who = PostagePaidBy.SELLER if reason.seller_at_fault else PostagePaidBy.BUYER
         self.postage.setCurrentIndex(self.postage.findData(who))
 
@@ -123,8 +123,10 @@ class NewReturnDialog(QDialog):
         """Keyword arguments for services.returns.open_rma."""
         lines = {sku: self.table.cellWidget(row, 3).value()
                  for row, sku in enumerate(self._skus) if self.table.cellWidget(row, 3).value()}
-        return {"kind": self.kind.currentData(), "reason": self.reason.currentData(),
-                "postage_paid_by": self.postage.currentData(),
+        # Combo boxes hand their data back as plain strings: the enums again for the service.
+        return {"kind": ReturnKind(self.kind.currentData()),
+                "reason": ReturnReason(self.reason.currentData()),
+                "postage_paid_by": PostagePaidBy(self.postage.currentData()),
                 "note": self.note.toPlainText().strip(), "lines": lines}
 
     def accept(self) -> None:
@@ -218,7 +220,7 @@ class RefundDialog(QDialog):
             return None
 
     def choice(self) -> dict:
-        return {"amount": self.money(), "method": self.method.currentData(),
+        return {"amount": self.money(), "method": RefundMethod(self.method.currentData()),
                 "note": self.note.text().strip()}
 
     def accept(self) -> None:

@@ -14,13 +14,14 @@ from PySide6.QtWidgets import QMessageBox
 
 from fulfill.domain import Money
 from fulfill.domain.returns import (
-    InspectionOutcome, PostagePaidBy, RefundMethod, ReturnKind, ReturnReason, ReturnStatus,
+    InspectionOutcome, RefundMethod, ReturnKind, ReturnReason, ReturnStatus,
     ReturnStep, rma_code,
 )
 from fulfill.services import returns
 from fulfill.storage import Store
 from fulfill.ui.printing import DOCUMENT, LABEL
 from fulfill.ui.return_detail import OVERDUE_TINT
+from fulfill.ui.return_dialogs import NewReturnDialog, RefundDialog
 from tests.conftest import fresh_copy, seeded_demo_file
 from tests.documents import pdf_tools
 
@@ -126,9 +127,12 @@ def test_a_return_runs_from_request_to_closing_refund_and_refuses_what_makes_no_
             " (SELECT order_id FROM rmas) ORDER BY id LIMIT 1").fetchone()[0]
         order = store.orders.get(order_id)
     line = order.lines[0]
-    screen.open_rma(order_id, kind=ReturnKind.RETURN, reason=ReturnReason.WRONG_SIZE,
-                    lines={line.sku: line.quantity}, postage_paid_by=PostagePaidBy.BUYER,
-                    note="Too small")
+    asked = NewReturnDialog(order, {line.sku: line.quantity})  # what the seller fills in
+    qtbot.addWidget(asked)
+    asked.reason.setCurrentIndex(asked.reason.findData(ReturnReason.WRONG_SIZE))
+    asked.table.cellWidget(0, 3).setValue(line.quantity)
+    asked.note.setPlainText("Too small")
+    screen.open_rma(order_id, **asked.choice())
     qtbot.waitUntil(lambda: screen.detail is not None and screen.detail.order.id == order_id,
                     timeout=10_000)
     rma_id = screen.detail.rma.id
@@ -150,8 +154,11 @@ def test_a_return_runs_from_request_to_closing_refund_and_refuses_what_makes_no_
         qtbot.waitUntil(lambda s=step: _status_after(screen, s), timeout=10_000)
     assert screen.detail.rma.return_tracking == "RR123456789KR"
     assert screen.detail.suggested_refund == line.unit_price * line.quantity
-    screen.run_step(ReturnStep.REFUND, amount=screen.detail.suggested_refund,
-                    method=RefundMethod.PLATFORM, note="refund id 42")
+    paying = RefundDialog(screen.detail.rma, screen.detail.suggested_refund,
+                          screen.detail.refundable, None)
+    qtbot.addWidget(paying)
+    paying.note.setText("refund id 42")
+    screen.run_step(ReturnStep.REFUND, **paying.choice())
     qtbot.waitUntil(lambda: _status_after(screen, ReturnStep.REFUND), timeout=10_000)
     screen.run_step(ReturnStep.CLOSE, note="done")
     qtbot.waitUntil(lambda: _status_after(screen, ReturnStep.CLOSE), timeout=10_000)
