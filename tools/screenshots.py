@@ -1,4 +1,5 @@
-"""Take the README screenshots from the demo store: `python tools/screenshots.py [OUT_DIR]`.
+"""Take the README screenshots from the demo store:
+`python tools/screenshots.py [OUT_DIR] [LANGUAGE]` (LANGUAGE: ko, ja, zh_Hans; default English).
 
 Run it under a real display (or Xvfb) so the window is drawn as a user sees it.
 """
@@ -20,19 +21,26 @@ def main() -> int:
     home = Path(tempfile.mkdtemp(prefix="fulfill-shots-"))
     os.environ["FULFILL_HOME"] = str(home)
 
-    from PySide6.QtCore import Qt, QTimer
+    language = sys.argv[2] if len(sys.argv) > 2 else "en"
+    from PySide6.QtCore import QSettings, Qt, QTimer
     from PySide6.QtWidgets import QApplication
+
+    from fulfill.ui.app import application
+    from fulfill.ui.language import install_interface_language, save_language
+
+    app = application()
+    settings = QSettings(str(home / "settings.ini"), QSettings.Format.IniFormat)
+    save_language(settings, language)
+    install_interface_language(app, settings)  # before the window modules are imported
 
     from fulfill.services import demo, papers
     from fulfill.storage import Store
-    from fulfill.ui.app import application
     from fulfill.ui.main_window import MainWindow
 
-    app = application()
     store_path = home / "demo.sqlite"
     with Store.open(store_path) as store:
         demo.seed(store, now=datetime.now(UTC), returns=True)
-    window = MainWindow(store_path, demo=True)
+    window = MainWindow(store_path, demo=True, settings=settings)
     window.resize(1440, 860)
     window.show()
 

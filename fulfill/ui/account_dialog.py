@@ -17,12 +17,12 @@ from fulfill.services.channels import (
 )
 from fulfill.errors import FulfillError
 from fulfill.services.browser_sign_in import browser_sign_in, supports_browser_sign_in
-from fulfill.services.channel_sync import plural
+from fulfill.translation import _, ngettext
 from fulfill.ui.store_worker import run_in_thread
 
 OK_COLOUR, BAD_COLOUR, MUTED_COLOUR = "#1e6b34", "#b3261e", "#5a6270"
-SANDBOX_NOTE = ("A sandbox account talks to a local stand-in of {platform} on this computer, "
-                "with sample orders — for trying things out. No credentials needed.")
+SANDBOX_NOTE = _("A sandbox account talks to a local stand-in of {platform} on this computer, "
+                  "with sample orders — for trying things out. No credentials needed.")
 
 
 class AccountDialog(QDialog):
@@ -35,12 +35,13 @@ class AccountDialog(QDialog):
         self.sandbox_requested = False
         self.fields: dict[str, QLineEdit] = {}
         self._field_specs: tuple[CredentialField, ...] = ()
-        self.setWindowTitle(f"Edit {account.display_name}" if account else "Add a shop account")
+        self.setWindowTitle(_("Edit {account}").format(account=account.display_name) if account
+                            else _("Add a shop account"))
         self.setMinimumWidth(520)
 
         self.platform = QComboBox()
         self.platform_label = QLabel()
-        self.name = QLineEdit(placeholderText="e.g. Seoul Glow — a name you will recognise")
+        self.name = QLineEdit(placeholderText=_("e.g. Seoul Glow — a name you will recognise"))
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.error = QLabel()
@@ -48,7 +49,7 @@ class AccountDialog(QDialog):
         self.error.setStyleSheet(f"color: {BAD_COLOUR}")
         self.error.setVisible(False)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.addButton("Save" if account else "Add account",
+        self.ok_button = self.buttons.addButton(_("Save") if account else _("Add account"),
                                                 QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok_button.setDefault(True)
         self.buttons.accepted.connect(self._accept_if_complete)
@@ -59,19 +60,20 @@ class AccountDialog(QDialog):
         if account is None:
             for platform in supported_platforms():
                 available = connector_class(platform) is not None
-                label = platform.label if available else f"{platform.label} — coming soon"
+                label = (platform.label if available
+                         else _("{platform} — coming soon").format(platform=platform.label))
                 self.platform.addItem(label, platform.value)
                 if not available:
                     self.platform.model().item(self.platform.count() - 1).setEnabled(False)
             first = next((i for i in range(self.platform.count())
                           if connector_class(Platform(self.platform.itemData(i)))), 0)
             self.platform.setCurrentIndex(first)
-            self.top_label = QLabel("&Platform:")
+            self.top_label = QLabel(_("&Platform:"))
             self.top_label.setBuddy(self.platform)
             top.addRow(self.top_label, self.platform)
         else:
             self.platform_label.setText(account.platform.label)
-            self.top_label = QLabel("Platform:")
+            self.top_label = QLabel(_("Platform:"))
             top.addRow(self.top_label, self.platform_label)
         layout.addLayout(top)
 
@@ -81,15 +83,15 @@ class AccountDialog(QDialog):
             box = QHBoxLayout(sandbox_box)
             self.sandbox_note = QLabel()
             self.sandbox_note.setWordWrap(True)
-            self.sandbox_button = QPushButton("Add sa&ndbox account")
+            self.sandbox_button = QPushButton(_("Add sa&ndbox account"))
             self.sandbox_button.setAutoDefault(False)
             self.sandbox_button.clicked.connect(self._add_sandbox)
             box.addWidget(self.sandbox_note, 1)
             box.addWidget(self.sandbox_button)
             layout.addWidget(sandbox_box)
-            layout.addWidget(QLabel("Or connect your real shop:"))
+            layout.addWidget(QLabel(_("Or connect your real shop:")))
 
-        self.name_label = QLabel("&Name:")
+        self.name_label = QLabel(_("&Name:"))
         self.name_label.setBuddy(self.name)
         self.form.addRow(self.name_label, self.name)
         layout.addLayout(self.form)
@@ -117,8 +119,9 @@ class AccountDialog(QDialog):
         if sandbox_available(platform):
             self.sandbox_note.setText(SANDBOX_NOTE.format(platform=platform.label))
         else:
-            self.sandbox_note.setText(f"There is no sandbox for {platform.label} yet; try the "
-                                      "WooCommerce one to see how a sync works.")
+            self.sandbox_note.setText(_("There is no sandbox for {platform} yet; try the "
+                                        "WooCommerce one to see how a sync works.").format(
+                                            platform=platform.label))
         self.sandbox_button.setEnabled(sandbox_available(platform))
         self._build_fields(credential_fields(platform))
         self.error.setVisible(False)
@@ -133,7 +136,7 @@ class AccountDialog(QDialog):
             if spec.secret:
                 edit.setEchoMode(QLineEdit.EchoMode.Password)
                 if self.account is not None:
-                    edit.setPlaceholderText("Empty keeps what is saved; type to replace it")
+                    edit.setPlaceholderText(_("Empty keeps what is saved; type to replace it"))
             elif self.account is not None:
                 edit.setText(str(self.account.settings.get(spec.key, "")))
             example = bool(spec.help) and " " not in spec.help  # "https://shop.example.com"
@@ -152,12 +155,12 @@ class AccountDialog(QDialog):
                 hint.setWordWrap(True)
                 hint.setStyleSheet(f"color: {MUTED_COLOUR}")
                 column.addWidget(hint)
-            label = QLabel(f"{spec.label}:")
+            label = QLabel(_("{field}:").format(field=spec.label))
             label.setBuddy(edit)
             self.form.addRow(label, holder)
         if supports_browser_sign_in(self.selected_platform()):
-            self.sign_in_button = QPushButton(f"Connect with {self.selected_platform().label} "
-                                              "in the browser…")
+            self.sign_in_button = QPushButton(_("Connect with {platform} in the browser…").format(
+                platform=self.selected_platform().label))
             self.sign_in_button.clicked.connect(self._sign_in)
             self.form.addRow("", self.sign_in_button)
         # Two forms (the sandbox offer sits between them): one label column for both.
@@ -174,17 +177,18 @@ class AccountDialog(QDialog):
         """Sign in on the platform's page; the tokens it grants fill the fields."""
         platform, settings, secrets = self.selected_platform(), self.settings(), self.secrets()
         self.sign_in_button.setEnabled(False)
-        self.sign_in_button.setText("Waiting for you to allow access in the browser…")
+        self.sign_in_button.setText(_("Waiting for you to allow access in the browser…"))
 
         def done(granted: dict[str, str]) -> None:
             for key, value in granted.items():
                 if key in self.fields:
                     self.fields[key].setText(value)
-            self.sign_in_button.setText("Connected — press Add account to save")
+            self.sign_in_button.setText(_("Connected — press Add account to save"))
 
         def failed(error: Exception) -> None:
             self.sign_in_button.setEnabled(True)
-            self.sign_in_button.setText(f"Connect with {platform.label} in the browser…")
+            self.sign_in_button.setText(_("Connect with {platform} in the browser…").format(
+                platform=platform.label))
             message = f"{error.message} {error.advice}" if isinstance(error, FulfillError) else str(error)
             self._complain(message, self.sign_in_button)
 
@@ -202,14 +206,14 @@ class AccountDialog(QDialog):
 
     def _accept_if_complete(self) -> None:
         if not self.name.text().strip():
-            self._complain("Type a name for the account, e.g. your shop's name.", self.name)
+            self._complain(_("Type a name for the account, e.g. your shop's name."), self.name)
             return
         for spec in self._field_specs:
             edit = self.fields[spec.key]
             editing_secret = self.account is not None and spec.secret
             if not edit.text().strip() and not editing_secret:
-                hint = f" {spec.help}" if spec.help else ""
-                self._complain(f"Fill in “{spec.label}”.{hint}", edit)
+                text = _("Fill in “{field}”.").format(field=spec.label)
+                self._complain(f"{text} {spec.help}" if spec.help else text, edit)
                 return
         self.accept()
 
@@ -228,13 +232,16 @@ class AccountDialog(QDialog):
 def ask_to_remove(parent: QWidget, account: ChannelAccount, orders: int,
                   on_remove: Callable[[], None]) -> QMessageBox:
     """Open the question before removing an account; "Cancel" is the default (Esc, Enter)."""
-    box = QMessageBox(QMessageBox.Icon.Question, "Remove account",
-                      f"Remove {account.display_name}?", parent=parent)
-    box.setInformativeText(
-        f"Its {plural(orders, 'order')} stay in the store and on the desk, with their "
-        "history. fulfill stops syncing the account and deletes its credentials from the "
-        "system keychain. You can add it again later.")
-    remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
+    box = QMessageBox(QMessageBox.Icon.Question, _("Remove account"),
+                      _("Remove {account}?").format(account=account.display_name), parent=parent)
+    box.setInformativeText(ngettext(
+        "Its {count} order stays in the store and on the desk, with its history. fulfill stops "
+        "syncing the account and deletes its credentials from the system keychain. You can add "
+        "it again later.",
+        "Its {count} orders stay in the store and on the desk, with their history. fulfill stops "
+        "syncing the account and deletes its credentials from the system keychain. You can add "
+        "it again later.", orders).format(count=f"{orders:,}"))
+    remove = box.addButton(_("Remove"), QMessageBox.ButtonRole.DestructiveRole)
     keep = box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(keep)
     box.setEscapeButton(keep)

@@ -6,14 +6,17 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from fulfill import APP_NAME, __version__
+from fulfill import APP_NAME, __version__, paths
 from fulfill.errors import StoreError
 from fulfill.log import setup_logging
 from fulfill.services import demo
 from fulfill.storage import Store, backups
+from fulfill.translation import _
+from fulfill.ui.language import install_interface_language
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +26,7 @@ def application() -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
+    app.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "fulfill.png")))
     return app
 
 
@@ -38,20 +42,36 @@ def prepare_store(store_path: Path, *, demo_store: bool) -> None:
         log.warning("Automatic backup of %s failed: %s", store_path, error.message)
 
 
-def run_app(store_path: Path, *, demo: bool = False) -> int:
-    setup_logging()
-    app = application()
+def _open(store_path: Path, demo_store: bool) -> bool:
+    """prepare_store with a wait cursor; a store that cannot be opened gets a message."""
     try:
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            prepare_store(store_path, demo_store=demo)
+            prepare_store(store_path, demo_store=demo_store)
         finally:
             QApplication.restoreOverrideCursor()
     except StoreError as error:
-        QMessageBox.critical(None, "fulfill cannot open the store", f"{error.message}\n\n{error.advice}")
+        QMessageBox.critical(None, _("fulfill cannot open the store"),
+                             f"{error.message}\n\n{error.advice}")
+        return False
+    return True
+
+
+def run_app(store_path: Path, *, demo: bool = False) -> int:
+    setup_logging()
+    app = application()
+    settings = QSettings(str(paths.settings_file()), QSettings.Format.IniFormat)
+    install_interface_language(app, settings)  # before any window module is imported
+    if not _open(store_path, demo):
         return 2
+    from fulfill.ui.first_run import first_run_needed, run_first_run
+
+    if not demo and first_run_needed(settings) and run_first_run(app, settings, store_path):
+        store_path, demo = paths.demo_store_path(), True
+        if not _open(store_path, demo):
+            return 2
     from fulfill.ui.main_window import MainWindow
 
-    window = MainWindow(store_path, demo=demo)
+    window = MainWindow(store_path, demo=demo, settings=settings)
     window.show()
     return app.exec()

@@ -23,20 +23,47 @@ from fulfill.domain import Product, hs_problem
 from fulfill.domain.catalog import normalize_hs_code
 from fulfill.services.parcels import product_gaps
 from fulfill.ui.account_dialog import BAD_COLOUR, MUTED_COLOUR, OK_COLOUR
+from fulfill.translation import _, ngettext
 from fulfill.ui.store_worker import StoreWorker
 from fulfill.ui.tables import ReadOnlyTable
 
 # Languages a customs description may be given in besides English, as the invoice uses them.
-LANGUAGES = (("zh-Hans", "Chinese (Simplified)"), ("zh-Hant", "Chinese (Traditional)"),
-             ("ja", "Japanese"), ("ko", "Korean"))
+LANGUAGES = (("zh-Hans", _("Chinese (Simplified)")), ("zh-Hant", _("Chinese (Traditional)")),
+             ("ja", _("Japanese")), ("ko", _("Korean")))
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+# What a customs gap is about (services.parcels.Gap.what, compared in code), as the UI says it.
+GAP_LABELS = {
+    "product": _("product"),
+    "HS code": _("HS code"),
+    "country of origin": _("country of origin"),
+    "net weight": _("net weight"),
+    "customs description": _("customs description"),
+    "seller profile": _("seller profile"),
+    "recipient address": _("recipient address"),
+    "tracking number": _("tracking number"),
+    "order": _("order"),
+    "order status": _("order status"),
+}
+
+
+def list_text(items) -> str:
+    """Items joined as a list in the interface language ("a, b" or "a、b")."""
+    # Translators: the separator between the items of a list ("HS code, net weight").
+    return _(", ").join(items)
+
+
+def gap_label(what: str) -> str:
+    """A Gap's `what` in the interface language (unknown ones as they come)."""
+    return GAP_LABELS.get(what, what)
 
 
 def origin_problem(code: str) -> str | None:
     if not code:
-        return "no country of origin"
+        return _("no country of origin")
     if not _COUNTRY.match(code):
-        return f"country of origin {code!r} is not a two-letter code such as KR"
+        return _("country of origin {code} is not a two-letter code such as KR").format(
+            code=repr(code))
     return None
 
 
@@ -64,11 +91,11 @@ class ProductForm(QGroupBox):
     changed = Signal()
 
     def __init__(self) -> None:
-        super().__init__("Product")
+        super().__init__(_("Product"))
         self.original: Product | None = None
         self.sku = QLineEdit(placeholderText="SG-CUSH-21N")
-        self.title = QLineEdit(placeholderText="Glow Cushion 21N")
-        self.hs_code = QLineEdit(placeholderText="3304.99 or 3304991000")
+        self.title = QLineEdit(placeholderText=_("Glow Cushion 21N"))
+        self.hs_code = QLineEdit(placeholderText=_("3304.99 or 3304991000"))
         self.hs_message = QLabel()
         self.hs_message.setWordWrap(True)
         self.origin = QLineEdit(placeholderText="KR")
@@ -79,33 +106,37 @@ class ProductForm(QGroupBox):
         self.weight = QSpinBox()
         self.weight.setRange(0, 1_000_000)
         self.weight.setSuffix(" g")
-        self.weight.setSpecialValueText("— not weighed")
+        self.weight.setSpecialValueText(_("— not weighed"))
         self.weight.setFixedWidth(150)
-        self.barcode = QLineEdit(placeholderText="EAN / UPC, or your own")
-        self.description = QLineEdit(placeholderText="Face cream, 50 ml — plain words, no brand")
+        self.barcode = QLineEdit(placeholderText=_("EAN / UPC, or your own"))
+        # The description itself is English: the example stays English, the advice does not.
+        self.description = QLineEdit(placeholderText=_("{example} — plain words, no brand")
+                                     .format(example="Face cream, 50 ml"))
         self.translations = {code: QLineEdit() for code, _name in LANGUAGES}
 
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("S&KU:", self.sku)
-        form.addRow("&Title:", self.title)
-        form.addRow("&HS code:", self.hs_code)
+        form.addRow(_("S&KU:"), self.sku)
+        form.addRow(_("&Title:"), self.title)
+        form.addRow(_("&HS code:"), self.hs_code)
         form.addRow("", self.hs_message)
         origin_row = QHBoxLayout()
         origin_row.addWidget(self.origin)
         origin_row.addWidget(self.origin_message, 1)
-        origin_label = QLabel("&Origin:")
+        origin_label = QLabel(_("&Origin:"))
         origin_label.setBuddy(self.origin)
         form.addRow(origin_label, origin_row)
-        form.addRow("Net &weight:", self.weight)
-        form.addRow("&Barcode:", self.barcode)
-        form.addRow(QLabel("<b>Customs description</b> — what the goods are, as customs "
+        form.addRow(_("Net &weight:"), self.weight)
+        form.addRow(_("&Barcode:"), self.barcode)
+        customs = QLabel(_("<b>Customs description</b> — what the goods are, as customs "
                            "reads it"))
-        form.addRow("&English:", self.description)
+        customs.setWordWrap(True)
+        form.addRow(customs)
+        form.addRow(_("&English:"), self.description)
         for code, name in LANGUAGES:
-            form.addRow(f"{name}:", self.translations[code])
-        hint = QLabel("Other languages are optional: the invoice prints the destination's "
-                      "language when it is filled in.")
+            form.addRow(_("{language}:").format(language=name), self.translations[code])
+        hint = QLabel(_("Other languages are optional: the invoice prints the destination's "
+                        "language when it is filled in."))
         hint.setWordWrap(True)
         hint.setStyleSheet(f"color: {MUTED_COLOUR}")
         form.addRow("", hint)
@@ -137,13 +168,14 @@ class ProductForm(QGroupBox):
             widget.blockSignals(False)
             if isinstance(widget, QLineEdit):
                 widget.setCursorPosition(0)  # long descriptions show their beginning
-        self.setTitle(f"Product {product.sku}" if product else "New product")
+        self.setTitle(_("Product {sku}").format(sku=product.sku) if product
+                      else _("New product"))
         self.setEnabled(True)
         self._check()
 
     def clear(self) -> None:
         self.show_product(None)
-        self.setTitle("Product")
+        self.setTitle(_("Product"))
         self.setEnabled(False)
 
     def _editors(self) -> list[QWidget]:
@@ -166,20 +198,21 @@ class ProductForm(QGroupBox):
                                     f"{escape(error)[1:]}.</span>")
         elif self.hs_code.text().strip():
             digits = normalize_hs_code(self.hs_code.text())
-            kind = "Korean HSK" if len(digits) == 10 else "HS"
+            kind = _("Korean HSK") if len(digits) == 10 else "HS"
             self.hs_message.setText(f"<span style='color:{OK_COLOUR}'>✔ {kind} "
                                     f"{digits[:4]}.{digits[4:6]}{' ' + digits[6:] if digits[6:] else ''}"
                                     "</span>")
         else:
-            self.hs_message.setText(f"<span style='color:{MUTED_COLOUR}'>Needed before customs "
-                                    "papers can print. 6 digits (HS) or 10 (Korean HSK).</span>")
+            self.hs_message.setText(f"<span style='color:{MUTED_COLOUR}'>"
+                                    + _("Needed before customs papers can print. 6 digits (HS) "
+                                        "or 10 (Korean HSK).") + "</span>")
         origin = self.origin.text().strip()
         self.origin_message.setText(origin_problem(origin) or "" if origin else "")
 
     def problem(self) -> tuple[str, QWidget] | None:
         """The first thing that stops a save, and the field to fix it in."""
         if not self.sku.text().strip():
-            return "Type the SKU, exactly as your shops use it.", self.sku
+            return _("Type the SKU, exactly as your shops use it."), self.sku
         if error := self.hs_error():
             return f"{error[:1].upper()}{error[1:]}.", self.hs_code
         origin = self.origin.text().strip()
@@ -213,8 +246,8 @@ class ProductsWindow(QWidget):
     productsChanged = Signal()  # a save or delete reached the store
     loaded = Signal()  # the tables show the store's current catalogue (tests wait on it)
 
-    COLUMNS = ["SKU", "Title", "HS code", "Origin", "Net g", "Barcode",
-               "Customs description (EN)", "Other languages"]
+    COLUMNS = [_("SKU"), _("Title"), _("HS code"), _("Origin"), _("Net g"), _("Barcode"),
+               _("Customs description (EN)"), _("Other languages")]
 
     def __init__(self, worker: StoreWorker, settings: QSettings,
                  parent: QWidget | None = None) -> None:
@@ -225,7 +258,7 @@ class ProductsWindow(QWidget):
         self.unknown: list = []
         self.dirty = False
         self._busy = 0
-        self.setWindowTitle("Products — fulfill")
+        self.setWindowTitle(_("Products — fulfill"))
         self._build()
         if isinstance(geometry := settings.value("products/geometry"), QByteArray):
             self.restoreGeometry(geometry)
@@ -234,9 +267,10 @@ class ProductsWindow(QWidget):
         self.reload()
 
     def _build(self) -> None:
-        self.search = QLineEdit(placeholderText="Filter by SKU, title, HS code or barcode (Ctrl+F)")
+        self.search = QLineEdit(
+            placeholderText=_("Filter by SKU, title, HS code or barcode (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
-        self.missing_only = QCheckBox("&Missing customs data only")
+        self.missing_only = QCheckBox(_("&Missing customs data only"))
         self.count_label = QLabel()
         self.count_label.setStyleSheet(f"color: {MUTED_COLOUR}")
         filters = QHBoxLayout()
@@ -245,17 +279,20 @@ class ProductsWindow(QWidget):
         filters.addWidget(self.count_label)
 
         self.table = ReadOnlyTable(self.COLUMNS, (118, 180, 96, 52, 56, 112, 200, 96), stretch=6)
-        self.unknown_table = ReadOnlyTable(["SKU", "Title on orders", "Orders"], (150, 300, 70),
-                                           stretch=1)
-        self.add_unknown_button = QPushButton("&Add product")
-        self.add_unknown_button.setToolTip("Add this SKU to the catalogue with its customs data")
+        self.unknown_table = ReadOnlyTable([_("SKU"), _("Title on orders"), _("Orders")],
+                                           (150, 300, 70), stretch=1)
+        self.add_unknown_button = QPushButton(_("&Add product"))
+        self.add_unknown_button.setToolTip(_("Add this SKU to the catalogue with its customs "
+                                             "data"))
         self.add_unknown_button.clicked.connect(self.add_unknown)
-        self.unknown_box = QGroupBox("Not in the catalogue — SKUs your orders name")
+        self.unknown_box = QGroupBox(_("Not in the catalogue — SKUs your orders name"))
         unknown_layout = QVBoxLayout(self.unknown_box)
         unknown_layout.addWidget(self.unknown_table)
         unknown_row = QHBoxLayout()
-        unknown_row.addWidget(QLabel("Their parcels cannot print customs papers until they are "
-                                     "added."), 1)
+        unknown_note = QLabel(_("Their parcels cannot print customs papers until they are "
+                                "added."))
+        unknown_note.setWordWrap(True)
+        unknown_row.addWidget(unknown_note, 1)
         unknown_row.addWidget(self.add_unknown_button)
         unknown_layout.addLayout(unknown_row)
 
@@ -268,14 +305,15 @@ class ProductsWindow(QWidget):
 
         self.form = ProductForm()
         self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.RichText)  # escaped text, sometimes coloured
         self.status.setWordWrap(True)
-        self.new_button = QPushButton("&New product")
+        self.new_button = QPushButton(_("&New product"))
         self.new_button.clicked.connect(self.new_product)
-        self.delete_button = QPushButton("&Delete")
+        self.delete_button = QPushButton(_("&Delete"))
         self.delete_button.clicked.connect(self.delete_product)
-        self.save_button = QPushButton("&Save")
+        self.save_button = QPushButton(_("&Save"))
         self.save_button.setDefault(True)
-        self.save_button.setToolTip("Save the product (Ctrl+S)")
+        self.save_button.setToolTip(_("Save the product (Ctrl+S)"))
         self.save_button.clicked.connect(self.save)
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
@@ -316,7 +354,7 @@ class ProductsWindow(QWidget):
 
     # --- reading -----------------------------------------------------------------------
     def reload(self) -> None:
-        self._run(_listing, self._apply_listing, "Reading the catalogue")
+        self._run(_listing, self._apply_listing, _("Reading the catalogue"))
 
     def _apply_listing(self, listing: tuple[list[Product], list], keep: str | None = None) -> None:
         self.products, self.unknown = listing
@@ -342,6 +380,7 @@ class ProductsWindow(QWidget):
     def _fill_products(self) -> None:
         keep = self.selected_sku()
         shown = self.visible_products()
+        missing = _("missing")  # a table cell with nothing in it yet
         table = self.table
         table.blockSignals(True)
         table.setRowCount(len(shown))
@@ -352,25 +391,25 @@ class ProductsWindow(QWidget):
                                       colour=BAD_COLOUR if gaps else None,
                                       tip="\n".join(gaps.values())))
             table.setItem(r, 1, _item(product.title, tip=product.title))
-            table.setItem(r, 2, _item(f"{hs[:4]}.{hs[4:6]} {hs[6:]}".strip() if hs else "missing",
+            table.setItem(r, 2, _item(f"{hs[:4]}.{hs[4:6]} {hs[6:]}".strip() if hs else missing,
                                       colour=BAD_COLOUR if "HS code" in gaps else None,
                                       tip=gaps.get("HS code", "")))
-            table.setItem(r, 3, _item(product.origin_country or "missing",
+            table.setItem(r, 3, _item(product.origin_country or missing,
                                       colour=BAD_COLOUR if "country of origin" in gaps else None))
             table.setItem(r, 4, _item(f"{product.unit_weight_g:,}" if product.unit_weight_g
-                                      else "missing", right=True,
+                                      else missing, right=True,
                                       colour=BAD_COLOUR if "net weight" in gaps else None))
             table.setItem(r, 5, _item(product.barcode))
             english = product.customs_descriptions.get("en", "")
             table.setItem(r, 6, _item(english or f"({product.title})", tip=english or
-                                      "No customs description: the title is used",
+                                      _("No customs description: the title is used"),
                                       colour=None if english else MUTED_COLOUR))
             others = [code for code, _name in LANGUAGES if product.customs_descriptions.get(code)]
             table.setItem(r, 7, _item(", ".join(others)))
         table.blockSignals(False)
-        missing = sum(1 for p in self.products if product_gaps(p, p.sku))
-        self.count_label.setText(f"{len(shown):,} of {len(self.products):,} · "
-                                 f"{missing:,} missing customs data")
+        incomplete = sum(1 for p in self.products if product_gaps(p, p.sku))
+        self.count_label.setText(_("{shown} of {total} · {missing} missing customs data").format(
+            shown=f"{len(shown):,}", total=f"{len(self.products):,}", missing=f"{incomplete:,}"))
         if keep:
             self.select_sku(keep)
         self._update_buttons()
@@ -378,8 +417,10 @@ class ProductsWindow(QWidget):
     def _fill_unknown(self) -> None:
         self.unknown_table.fill([[(u.sku, ""), (u.title, u.title), (f"{u.orders:,}", "")]
                                  for u in self.unknown], right=(2,))
-        self.unknown_box.setTitle(f"Not in the catalogue — {len(self.unknown):,} SKU"
-                                  f"{'s' if len(self.unknown) != 1 else ''} your orders name")
+        self.unknown_box.setTitle(ngettext(
+            "Not in the catalogue — {n} SKU your orders name",
+            "Not in the catalogue — {n} SKUs your orders name",
+            len(self.unknown)).format(n=f"{len(self.unknown):,}"))
         self.unknown_box.setVisible(bool(self.unknown))
         # As tall as its rows, up to six; then it scrolls.
         rows = min(max(len(self.unknown), 1), 6)
@@ -428,7 +469,7 @@ class ProductsWindow(QWidget):
 
     def _may_discard(self) -> bool:
         answer = QMessageBox.question(
-            self, "Unsaved changes", "Save the changes to this product first?",
+            self, _("Unsaved changes"), _("Save the changes to this product first?"),
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
         if answer == QMessageBox.StandardButton.Save:
@@ -474,8 +515,10 @@ class ProductsWindow(QWidget):
         if product is None or self._busy:
             return False
         if self.form.original is None and self.product(product.sku) is not None:
-            self.status.setText(f"<span style='color:{BAD_COLOUR}'>{escape(product.sku)} is "
-                                "already in the catalogue: pick it in the list to change it.</span>")
+            self.status.setText(f"<span style='color:{BAD_COLOUR}'>"
+                                + escape(_("{sku} is already in the catalogue: pick it in the "
+                                           "list to change it.").format(sku=product.sku))
+                                + "</span>")
             return False
 
         def job(store):
@@ -489,12 +532,13 @@ class ProductsWindow(QWidget):
             self._apply_listing(listing, keep=product.sku if still_shown else None)
             gaps = product_gaps(product, product.sku)
             self.status.setText(
-                f"<span style='color:{OK_COLOUR}'>Saved {escape(product.sku)}.</span>" if not gaps
-                else f"Saved {escape(product.sku)}. Still needed for customs papers: "
-                     f"{escape(', '.join(g.what for g in gaps))}.")
+                f"<span style='color:{OK_COLOUR}'>"
+                + escape(_("Saved {sku}.").format(sku=product.sku)) + "</span>" if not gaps
+                else escape(_("Saved {sku}. Still needed for customs papers: {gaps}.").format(
+                    sku=product.sku, gaps=list_text(gap_label(g.what) for g in gaps))))
             self.productsChanged.emit()
 
-        self._run(job, saved, f"Saving {product.sku}")
+        self._run(job, saved, _("Saving {sku}").format(sku=product.sku))
         return True
 
     def delete_product(self) -> None:
@@ -502,8 +546,9 @@ class ProductsWindow(QWidget):
         if product is None:
             return
         answer = QMessageBox.question(
-            self, "Delete product", f"Delete {product.sku} from the catalogue?\n\nOrders keep the "
-            "SKU; their customs papers cannot print until it is added again.",
+            self, _("Delete product"), _("Delete {sku} from the catalogue?\n\nOrders keep the "
+                                         "SKU; their customs papers cannot print until it is "
+                                         "added again.").format(sku=product.sku),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel)
         if answer != QMessageBox.StandardButton.Yes:
@@ -517,10 +562,10 @@ class ProductsWindow(QWidget):
             self.form.clear()
             self.dirty = False
             self._apply_listing(listing)
-            self.status.setText(f"Deleted {escape(product.sku)}.")
+            self.status.setText(escape(_("Deleted {sku}.").format(sku=product.sku)))
             self.productsChanged.emit()
 
-        self._run(job, deleted, f"Deleting {product.sku}")
+        self._run(job, deleted, _("Deleting {sku}").format(sku=product.sku))
 
     def _run(self, job, on_done, what: str) -> None:
         self._busy += 1
@@ -533,8 +578,9 @@ class ProductsWindow(QWidget):
 
         def failed(error: BaseException) -> None:
             self._busy -= 1
-            self.status.setText(f"<span style='color:{BAD_COLOUR}'>{escape(what)} did not work: "
-                                f"{escape(str(error))}</span>")
+            self.status.setText(f"<span style='color:{BAD_COLOUR}'>"
+                                + escape(_("{what} did not work: {error}").format(
+                                    what=what, error=error)) + "</span>")
             self._update_buttons()
 
         self.worker.submit(lambda store, _progress, _cancel: job(store), done, failed, owner=self)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from fulfill.domain import ChannelAccount
 from fulfill.errors import FulfillError
-from fulfill.services.channel_sync import SyncOutcome, plural, sync_all
+from fulfill.services.channel_sync import SyncOutcome, sync_all
 from fulfill.services.channels import (
     GENERIC_ADVICE, add_account, add_sandbox_account, as_fulfill_error, check_connection,
     connector_class, remove_account, update_account,
@@ -36,6 +36,7 @@ from fulfill.storage.account_queries import AccountRow, read_accounts
 from fulfill.storage.catalog import AccountRepository
 from fulfill.storage.database import connect, store_errors
 from fulfill.storage.sync_state import SyncLogEntry, SyncRepository
+from fulfill.translation import _, ngettext
 from fulfill.ui.account_dialog import (
     BAD_COLOUR, MUTED_COLOUR, OK_COLOUR, AccountDialog, ask_to_remove,
 )
@@ -45,10 +46,12 @@ from fulfill.ui.store_worker import StoreWorker, run_in_thread
 log = logging.getLogger(__name__)
 
 INTERVAL_KEY = "sync/interval_min"
-INTERVALS = ((0, "Off"), (5, "5 minutes"), (15, "15 minutes"), (30, "30 minutes"),
-             (60, "60 minutes"))
+INTERVALS = ((0, _("Off")),) + tuple(
+    (minutes, ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes))
+    for minutes in (5, 15, 30, 60))
 LOG_ROWS = 200
-OUTCOME_LABELS = {"ok": "OK", "failed": "Failed", "cancelled": "Cancelled", "running": "Running"}
+OUTCOME_LABELS = {"ok": _("OK"), "failed": _("Failed"), "cancelled": _("Cancelled"),
+                  "running": _("Running")}
 OUTCOME_COLOURS = {"ok": OK_COLOUR, "failed": BAD_COLOUR, "cancelled": MUTED_COLOUR}
 
 
@@ -79,9 +82,10 @@ class ChannelsWindow(QWidget):
     syncProgress = Signal(float, str)  # fraction (-1: unknown) and message, as the service says
     syncFinished = Signal(object)  # SyncOutcome (summary_line() suits a status bar)
 
-    ACCOUNT_COLUMNS = ["Platform", "Account", "Last sync", "Result", "Orders", "Problems",
-                       "Write-backs"]
-    LOG_COLUMNS = ["When", "Account", "Fetched", "New", "Changed", "Problems", "Outcome", "Message"]
+    ACCOUNT_COLUMNS = [_("Platform"), _("Account"), _("Last sync"), _("Result"), _("Orders"),
+                       _("Problems"), _("Write-backs")]
+    LOG_COLUMNS = [_("When"), _("Account"), _("Fetched"), _("New"), _("Changed"), _("Problems"),
+                   _("Outcome"), _("Message")]
 
     def __init__(self, store_path: Path, worker: StoreWorker, settings: QSettings,
                  parent: QWidget | None = None) -> None:
@@ -97,7 +101,7 @@ class ChannelsWindow(QWidget):
         self._testing: set[int] = set()
         self._busy_jobs = 0
         self._last_refresh = 0.0
-        self.setWindowTitle("Channels — fulfill")
+        self.setWindowTitle(_("Channels — fulfill"))
         self._build()
         self._restore_interval()
         if isinstance(geometry := settings.value("channels/geometry"), QByteArray):
@@ -120,17 +124,20 @@ class ChannelsWindow(QWidget):
         self.accounts.itemSelectionChanged.connect(self._update_buttons)
         self.accounts.doubleClicked.connect(lambda _index: self.edit_account())
 
-        self.add_button = self._button("&Add account…", self.add_account, "Connect a shop (Ctrl+N)")
-        self.edit_button = self._button("&Edit…", self.edit_account,
-                                        "Name, settings and credentials (Enter)")
-        self.test_button = self._button("&Test connection", self.test_connection,
-                                        "Ask the platform once whether the account works (Ctrl+T)")
-        self.remove_button = self._button("&Remove", self.remove_account,
-                                          "Stop syncing this account; its orders stay (Delete)")
-        self.sync_button = self._button("&Sync now", self.sync_now,
-                                        "Fetch new and changed orders for this account (F5)")
+        self.add_button = self._button(_("&Add account…"), self.add_account,
+                                       _("Connect a shop (Ctrl+N)"))
+        self.edit_button = self._button(_("&Edit…"), self.edit_account,
+                                        _("Name, settings and credentials (Enter)"))
+        self.test_button = self._button(
+            _("&Test connection"), self.test_connection,
+            _("Ask the platform once whether the account works (Ctrl+T)"))
+        self.remove_button = self._button(_("&Remove"), self.remove_account,
+                                          _("Stop syncing this account; its orders stay (Delete)"))
+        self.sync_button = self._button(_("&Sync now"), self.sync_now,
+                                        _("Fetch new and changed orders for this account (F5)"))
         self.sync_all_button = self._button(
-            "Sync a&ll", self.sync_all, "Fetch new and changed orders for every account (Shift+F5)")
+            _("Sync a&ll"), self.sync_all,
+            _("Fetch new and changed orders for every account (Shift+F5)"))
         buttons = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.test_button, self.remove_button):
             buttons.addWidget(button)
@@ -141,7 +148,7 @@ class ChannelsWindow(QWidget):
         self.interval = QComboBox()
         for minutes, label in INTERVALS:
             self.interval.addItem(label, minutes)
-        interval_label = QLabel("Sync a&utomatically every:")
+        interval_label = QLabel(_("Sync a&utomatically every:"))
         interval_label.setBuddy(self.interval)
         self.next_sync_label = QLabel()
         self.next_sync_label.setStyleSheet(f"color: {MUTED_COLOUR}")
@@ -161,8 +168,8 @@ class ChannelsWindow(QWidget):
         self.progress.setTextVisible(False)
         self.progress.setFixedWidth(260)
         self.progress.setVisible(False)
-        self.cancel_button = self._button("Cancel", self.cancel_sync,
-                                          "Stop after the page being saved (Esc)")
+        self.cancel_button = self._button(_("Cancel"), self.cancel_sync,
+                                          _("Stop after the page being saved (Esc)"))
         self.cancel_button.setVisible(False)
         status_row = QHBoxLayout()
         status_row.addWidget(self.status, 1)
@@ -178,7 +185,7 @@ class ChannelsWindow(QWidget):
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addWidget(QLabel("<b>Shop accounts</b>"))
+        top_layout.addWidget(QLabel("<b>" + _("Shop accounts") + "</b>"))
         top_layout.addWidget(self.accounts, 1)
         top_layout.addLayout(buttons)
         top_layout.addLayout(auto)
@@ -189,7 +196,7 @@ class ChannelsWindow(QWidget):
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
-        bottom_layout.addWidget(QLabel("<b>Sync log</b> (newest first)"))
+        bottom_layout.addWidget(QLabel(_("<b>Sync log</b> (newest first)")))
         bottom_layout.addWidget(self.log_table, 1)
 
         self.split = QSplitter(Qt.Orientation.Vertical)
@@ -252,16 +259,20 @@ class ChannelsWindow(QWidget):
             table.setItem(r, 0, platform)
             table.setItem(r, 1, _item(account.name, tip=account.display_name))
             if connector_class(account.platform) is None:
-                when, result = "—", _item("Cannot sync yet", colour=MUTED_COLOUR,
-                                          tip=f"fulfill cannot connect to {account.platform.label} "
-                                              "yet; its orders stay in the store.")
+                when, result = "—", _item(
+                    _("Cannot sync yet"), colour=MUTED_COLOUR,
+                    tip=_("fulfill cannot connect to {platform} yet; its orders stay in the "
+                          "store.").format(platform=account.platform.label))
             elif row.last is None:
-                when, result = "Never", _item("—", colour=MUTED_COLOUR, tip="Press Sync now.")
+                when, result = _("Never"), _item("—", colour=MUTED_COLOUR,
+                                                 tip=_("Press Sync now."))
             else:
                 when = local_time(row.last.finished_at or row.last.started_at)
                 result = _item(OUTCOME_LABELS.get(row.last.outcome, row.last.outcome),
                                colour=OUTCOME_COLOURS.get(row.last.outcome),
-                               tip=row.last.message or f"{row.last.fetched:,} orders read")
+                               tip=row.last.message or ngettext(
+                                   "{n} order read", "{n} orders read", row.last.fetched).format(
+                                       n=f"{row.last.fetched:,}"))
             table.setItem(r, 2, _item(when))
             table.setItem(r, 3, result)
             table.setItem(r, 4, _item(row.orders, number=True))
@@ -269,17 +280,19 @@ class ChannelsWindow(QWidget):
             table.setItem(r, 5, _item(len(row.problems), number=True,
                                       colour=BAD_COLOUR if row.problems else None, tip=tip))
             writes = ", ".join(part for part in (
-                f"{row.pending:,} waiting" if row.pending else "",
-                f"{row.failed_writes:,} refused" if row.failed_writes else "") if part) or "—"
+                _("{n} waiting").format(n=f"{row.pending:,}") if row.pending else "",
+                _("{n} refused").format(n=f"{row.failed_writes:,}") if row.failed_writes else "")
+                if part) or "—"
             table.setItem(r, 6, _item(writes, colour=BAD_COLOUR if row.failed_writes else None,
-                                      tip="Tracking numbers not yet accepted by the platform"))
+                                      tip=_("Tracking numbers not yet accepted by the platform")))
         if keep is not None:
             self.select_account(keep.id)
         if rows and not table.selectionModel().selectedRows():
             table.selectRow(0)
         if not rows and self.notice.isHidden():
-            self.show_notice("No shop accounts yet. Press <b>Add account…</b> (Ctrl+N) to connect "
-                             "your shop, or add a sandbox account there to try a sync without one.")
+            self.show_notice(_("No shop accounts yet. Press <b>Add account…</b> (Ctrl+N) to "
+                               "connect your shop, or add a sandbox account there to try a sync "
+                               "without one."))
         self._update_buttons()
 
     def _fill_log(self, entries: list[SyncLogEntry], names: dict[int, ChannelAccount]) -> None:
@@ -287,9 +300,10 @@ class ChannelsWindow(QWidget):
         table.setRowCount(len(entries))
         for r, entry in enumerate(entries):
             account = names.get(entry.account_id)
-            name = account.display_name if account else f"Account {entry.account_id}"
+            name = (account.display_name if account
+                    else _("Account {number}").format(number=entry.account_id))
             if account and account.settings.get("removed") == "true":
-                name += " (removed)"
+                name = _("{account} (removed)").format(account=name)
             table.setItem(r, 0, _item(local_time(entry.started_at)))
             table.setItem(r, 1, _item(name, tip=name))
             for column, value in ((2, entry.fetched), (3, entry.created), (4, entry.changed),
@@ -371,7 +385,8 @@ class ChannelsWindow(QWidget):
             self._busy_jobs -= 1
             self.refresh()
             problem = as_fulfill_error(error)
-            self.show_notice(f"<b>{escape(what)} did not work.</b><br>{_error_html(problem)}")
+            headline = _("{action} did not work.").format(action=escape(what))
+            self.show_notice(f"<b>{headline}</b><br>{_error_html(problem)}")
             self._update_buttons()
 
         self.worker.submit(lambda store, _progress, _cancel: job(store), done, failed, owner=self)
@@ -395,24 +410,27 @@ class ChannelsWindow(QWidget):
         if dialog.sandbox_requested:
             self._submit(lambda store: add_sandbox_account(store, platform),
                          lambda account: self._added(account, sandbox=True),
-                         "Adding the sandbox account")
+                         _("Adding the sandbox account"))
             return
         name, settings, secrets = dialog.account_name(), dialog.settings(), dialog.secrets()
         self._submit(lambda store: add_account(store, platform, name, settings, secrets),
-                     lambda account: self._added(account, sandbox=False), "Adding the account")
+                     lambda account: self._added(account, sandbox=False),
+                     _("Adding the account"))
 
     def _added(self, account: ChannelAccount, *, sandbox: bool) -> None:
         self.refresh()
         self.select_account(account.id)
         self.accounts.setFocus()
         if sandbox:
-            self.show_notice(f"Added <b>{escape(account.display_name)}</b>. It talks to a local "
-                             f"stand-in of {escape(account.platform.label)} with sample orders. "
-                             "Press <b>Sync now</b> (F5) to fetch them.", OK_COLOUR)
-        else:
-            self.show_notice(f"Added <b>{escape(account.display_name)}</b>. Press <b>Test "
-                             "connection</b> (Ctrl+T) to check it, then <b>Sync now</b> (F5).",
+            self.show_notice(_("Added <b>{account}</b>. It talks to a local stand-in of "
+                               "{platform} with sample orders. Press <b>Sync now</b> (F5) to "
+                               "fetch them.").format(account=escape(account.display_name),
+                                                      platform=escape(account.platform.label)),
                              OK_COLOUR)
+        else:
+            self.show_notice(_("Added <b>{account}</b>. Press <b>Test connection</b> (Ctrl+T) to "
+                               "check it, then <b>Sync now</b> (F5).").format(
+                                   account=escape(account.display_name)), OK_COLOUR)
         self.accountsChanged.emit()
 
     def edit_account(self) -> None:
@@ -431,12 +449,13 @@ class ChannelsWindow(QWidget):
         def saved(updated: ChannelAccount) -> None:
             self.refresh()
             self.select_account(updated.id)
-            self.show_notice(f"Saved <b>{escape(updated.display_name)}</b>. Press <b>Test "
-                             "connection</b> (Ctrl+T) to check it.", OK_COLOUR)
+            self.show_notice(_("Saved <b>{account}</b>. Press <b>Test connection</b> (Ctrl+T) "
+                               "to check it.").format(account=escape(updated.display_name)),
+                             OK_COLOUR)
             self.accountsChanged.emit()
 
         self._submit(lambda store: update_account(store, account, name, settings, secrets), saved,
-                     "Saving the account")
+                     _("Saving the account"))
 
     def remove_account(self) -> None:
         account = self.selected_account()
@@ -446,12 +465,14 @@ class ChannelsWindow(QWidget):
         orders = row.orders if row else 0
         self.confirm_box = ask_to_remove(self, account, orders, lambda: self._submit(
             lambda store: remove_account(store, account),
-            lambda _none: self._removed(account, orders), "Removing the account"))
+            lambda _none: self._removed(account, orders), _("Removing the account")))
 
     def _removed(self, account: ChannelAccount, orders: int) -> None:
         self.refresh()
-        self.show_notice(f"Removed <b>{escape(account.display_name)}</b>. Its "
-                         f"{plural(orders, 'order')} stay in the store.")
+        self.show_notice(ngettext(
+            "Removed <b>{account}</b>. Its {count} order stays in the store.",
+            "Removed <b>{account}</b>. Its {count} orders stay in the store.", orders).format(
+                account=escape(account.display_name), count=f"{orders:,}"))
         self.accountsChanged.emit()
 
     # --- test connection (plain thread: it only waits on the network) -------------------
@@ -461,7 +482,8 @@ class ChannelsWindow(QWidget):
             return
         self._testing.add(account.id)
         self._update_buttons()
-        self.show_notice(f"Testing the connection to <b>{escape(account.display_name)}</b>…")
+        self.show_notice(_("Testing the connection to <b>{account}</b>…").format(
+            account=escape(account.display_name)))
         run_in_thread(lambda: check_connection(account),
                       lambda message: self._tested(account, message, None),
                       lambda error: self._tested(account, None, error),
@@ -472,24 +494,27 @@ class ChannelsWindow(QWidget):
         self._testing.discard(account.id)
         self._update_buttons()
         if error is None:
-            self.show_notice(f"✔ {escape(message or 'Connected')}. "
-                             f"<b>{escape(account.display_name)}</b> is ready to sync.", OK_COLOUR)
+            ready = _("<b>{account}</b> is ready to sync.").format(
+                account=escape(account.display_name))
+            self.show_notice(f"✔ {escape(message or _('Connected'))}. {ready}", OK_COLOUR)
         else:
             problem = as_fulfill_error(error, account)
-            self.show_notice(f"<b>Connection test of {escape(account.display_name)} failed.</b>"
-                             f"<br>{_error_html(problem)}")
+            headline = _("Connection test of {account} failed.").format(
+                account=escape(account.display_name))
+            self.show_notice(f"<b>{headline}</b><br>{_error_html(problem)}")
 
     # --- sync --------------------------------------------------------------------------
     def sync_now(self) -> None:
         account = self.selected_account()
         if account is None or not self.sync_button.isEnabled():
             return
-        self._start_sync(account.id, f"Syncing {account.display_name}…")
+        self._start_sync(account.id, _("Syncing {account}…").format(
+            account=account.display_name))
 
     def sync_all(self) -> None:
         if self.syncing:
             return
-        self._start_sync(None, "Syncing all accounts…")
+        self._start_sync(None, _("Syncing all accounts…"))
 
     def _auto_sync(self) -> None:
         self._show_next_sync()
@@ -498,7 +523,7 @@ class ChannelsWindow(QWidget):
             return
         self.refresh()  # accounts may have changed while the window was hidden
         if self.rows:
-            self._start_sync(None, "Automatic sync…")
+            self._start_sync(None, _("Automatic sync…"))
 
     def _start_sync(self, account_id: int | None, message: str) -> None:
         if self.syncing:
@@ -531,8 +556,8 @@ class ChannelsWindow(QWidget):
             return
         self._sync_token.cancel()
         self.cancel_button.setEnabled(False)
-        self.status.setText("Cancelling… the page being saved is finished first, so nothing is "
-                            "half-stored.")
+        self.status.setText(_("Cancelling… the page being saved is finished first, so nothing "
+                              "is half-stored."))
 
     def _sync_ended(self) -> None:
         self._sync_token = None
@@ -556,12 +581,12 @@ class ChannelsWindow(QWidget):
         self.refresh()
         if isinstance(error, Cancelled):  # cancelled before it started
             outcome = SyncOutcome(cancelled=True)
-            self.status.setText("Sync cancelled before it started.")
+            self.status.setText(_("Sync cancelled before it started."))
             self.syncFinished.emit(outcome)
             return
         problem = as_fulfill_error(error)
-        self.status.setText("Sync failed.")
-        self.show_notice(f"<b>The sync stopped.</b><br>{_error_html(problem)}")
+        self.status.setText(_("Sync failed."))
+        self.show_notice("<b>" + _("The sync stopped.") + f"</b><br>{_error_html(problem)}")
         self.ordersChanged.emit()
         self.syncFinished.emit(SyncOutcome(delivery_error=problem))
 
@@ -593,7 +618,8 @@ class ChannelsWindow(QWidget):
     def _show_next_sync(self) -> None:
         if self.auto_timer.isActive():
             due = datetime.now().astimezone().timestamp() + self.auto_timer.remainingTime() / 1000
-            self.next_sync_label.setText(f"next at {datetime.fromtimestamp(due):%H:%M}")
+            self.next_sync_label.setText(_("next at {time}").format(
+                time=f"{datetime.fromtimestamp(due):%H:%M}"))
         else:
             self.next_sync_label.setText("")
 
@@ -618,39 +644,48 @@ class ChannelsWindow(QWidget):
 
 def _error_html(problem: FulfillError) -> str:
     advice = problem.advice or GENERIC_ADVICE
-    return (f"<span style='color:{BAD_COLOUR}'>{escape(problem.message)}</span><br>"
-            f"What to do: {escape(advice)}")
+    what_to_do = _("What to do: {advice}").format(advice=escape(advice))
+    return f"<span style='color:{BAD_COLOUR}'>{escape(problem.message)}</span><br>{what_to_do}"
 
 
 def _outcome_html(outcome: SyncOutcome) -> str:
     """What the one-line summary cannot say: failures with advice, problems, write-backs."""
     parts = []
     if outcome.cancelled:
-        parts.append("Orders read before you cancelled are saved; the next sync continues where "
-                     "this one stopped.")
+        parts.append(_("Orders read before you cancelled are saved; the next sync continues "
+                       "where this one stopped."))
     for result in outcome.failures:
         problem = as_fulfill_error(result.error, result.account)
         parts.append(f"<b>{escape(result.account.display_name)}</b>: {_error_html(problem)}")
     if outcome.problems:
-        parts.append(f"{plural(outcome.problems, 'order')} could not be read and are listed in the "
-                     "Problems column (hover for details); the rest imported. They are read again "
-                     "on the next sync — if one keeps failing, send the sync log to support.")
+        parts.append(ngettext(
+            "{count} order could not be read and is listed in the Problems column (hover for "
+            "details); the rest imported. It is read again on the next sync — if it keeps "
+            "failing, send the sync log to support.",
+            "{count} orders could not be read and are listed in the Problems column (hover for "
+            "details); the rest imported. They are read again on the next sync — if one keeps "
+            "failing, send the sync log to support.", outcome.problems).format(
+                count=f"{outcome.problems:,}"))
     if outcome.unsupported:
         platforms = sorted({a.platform.label for a in outcome.unsupported})
-        parts.append(f"<span style='color:{MUTED_COLOUR}'>Not synced: fulfill cannot connect to "
-                     f"{escape(', '.join(platforms))} yet. Those orders stay in the store.</span>")
+        text = _("Not synced: fulfill cannot connect to {platforms} yet. Those orders stay in "
+                 "the store.").format(platforms=escape(", ".join(platforms)))
+        parts.append(f"<span style='color:{MUTED_COLOUR}'>{text}</span>")
     delivery = outcome.delivery
     if delivery and (delivery.delivered or delivery.retrying or delivery.failed):
-        sent = [f"{plural(delivery.delivered, 'tracking number')} sent to the platforms"]
+        sent = [ngettext("{count} tracking number sent to the platforms.",
+                         "{count} tracking numbers sent to the platforms.",
+                         delivery.delivered).format(count=f"{delivery.delivered:,}")]
         if delivery.retrying:
-            sent.append(f"{delivery.retrying:,} will be retried automatically (the platform could "
-                        "not be reached)")
+            sent.append(_("{count} will be retried automatically (the platform could not be "
+                          "reached).").format(count=f"{delivery.retrying:,}"))
         if delivery.failed:
-            sent.append(f"<span style='color:{BAD_COLOUR}'>{delivery.failed:,} refused by the "
-                        "platform — check those orders on the platform's website and add the "
-                        "tracking number there</span>")
-        parts.append("; ".join(sent) + ".")
+            refused = _("{count} refused by the platform — check those orders on the platform's "
+                        "website and add the tracking number there.").format(
+                            count=f"{delivery.failed:,}")
+            sent.append(f"<span style='color:{BAD_COLOUR}'>{refused}</span>")
+        parts.append(" ".join(sent))
     if outcome.delivery_error:
-        parts.append("<b>Tracking numbers were not sent.</b> "
+        parts.append("<b>" + _("Tracking numbers were not sent.") + "</b> "
                      + _error_html(outcome.delivery_error))
     return "<br>".join(parts)

@@ -13,16 +13,18 @@ from PySide6.QtWidgets import (
 
 from fulfill.domain import ChannelAccount, OrderStatus
 from fulfill.i18n import country_name
+from fulfill.ui import labels
+from fulfill.translation import _
 
 SEARCH_DELAY_MS = 150  # long enough to skip a query per keystroke, short enough to feel instant
 
 DATE_RANGES = [
-    ("any", "Any date"),
-    ("today", "Today"),
-    ("7", "Last 7 days"),
-    ("30", "Last 30 days"),
-    ("90", "Last 90 days"),
-    ("custom", "Custom range…"),
+    ("any", _("Any date")),
+    ("today", _("Today")),
+    ("7", _("Last 7 days")),
+    ("30", _("Last 30 days")),
+    ("90", _("Last 90 days")),
+    ("custom", _("Custom range…")),
 ]
 
 
@@ -36,7 +38,8 @@ class FilterBar(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.search = QLineEdit(placeholderText="Search order, buyer, address, SKU or item   (Ctrl+F)")
+        self.search = QLineEdit(
+            placeholderText=_("Search order, buyer, address, SKU or item   (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(320)
         self.channel = QComboBox()
@@ -50,15 +53,15 @@ class FilterBar(QWidget):
         for edit in (self.date_from, self.date_to):
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setVisible(False)
-        self.problems_only = QCheckBox("Problems only")
-        self.problems_only.setToolTip("Orders the last sync could not read completely")
-        self.clear_button = QPushButton("Clear filters")
+        self.problems_only = QCheckBox(_("Problems only"))
+        self.problems_only.setToolTip(_("Orders the last sync could not read completely"))
+        self.clear_button = QPushButton(_("Clear filters"))
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.addWidget(self.search, 3)
-        for caption, widget in (("Channel", self.channel), ("Ship to", self.country),
-                                ("Ordered", self.dates)):
+        for caption, widget in ((_("Channel"), self.channel), (_("Ship to"), self.country),
+                                (_("Ordered"), self.dates)):
             label = QLabel(caption)
             label.setBuddy(widget)
             layout.addWidget(label)
@@ -83,11 +86,11 @@ class FilterBar(QWidget):
     def set_choices(self, accounts: list[ChannelAccount], countries: list[str], locale: str | None) -> None:
         with _quiet(self.channel, self.country):
             self.channel.clear()
-            self.channel.addItem("All channels", None)
+            self.channel.addItem(_("All channels"), None)
             for account in accounts:
                 self.channel.addItem(account.display_name, account.id)
             self.country.clear()
-            self.country.addItem("All countries", None)
+            self.country.addItem(_("All countries"), None)
             named = sorted(countries, key=lambda c: country_name(c, locale))
             for code in named:
                 self.country.addItem(f"{country_name(code, locale)} ({code})", code)
@@ -158,10 +161,10 @@ class StatusList(QListWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Order status")
+        self.setAccessibleName(_("Order status"))
         self.setItemDelegate(_CountDelegate(self))
-        self._labels: dict[OrderStatus | None, str] = {None: "All orders"}
-        self._labels.update({status: status.label for status in OrderStatus})
+        self._labels: dict[OrderStatus | None, str] = {None: _("All orders")}
+        self._labels.update({status: labels.order_status(status) for status in OrderStatus})
         for status, label in self._labels.items():
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, status)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from fulfill.domain import ChannelAccount, Order, Platform
 from fulfill.errors import FulfillError
-from fulfill.i18n import country_name, format_money, system_locale
+from fulfill.i18n import country_name, display_locale, format_money
 from fulfill.services.file_import import (
     ColumnMapping, FileImportError, ImportPreview, MappingStore, RawTable, import_orders,
     preview, read_table, suggest_mapping,
@@ -34,6 +34,7 @@ from fulfill.services.file_import_mapping import REQUIRED_FIELDS
 from fulfill.storage.catalog import AccountRepository
 from fulfill.storage.database import connect, store_errors
 from fulfill.storage.orders import SaveResult
+from fulfill.translation import _, ngettext
 from fulfill.ui.tables import ReadOnlyTable
 from fulfill.ui.store_worker import StoreWorker, run_in_thread
 
@@ -41,59 +42,80 @@ log = logging.getLogger(__name__)
 
 OK_COLOUR, BAD_COLOUR, MUTED_COLOUR = "#1e6b34", "#b3261e", "#5a6270"
 MUTED_STYLE = f"QLabel {{ color: {MUTED_COLOUR}; }} QLabel:disabled {{ color: #a4a9b0; }}"
-GENERIC_ADVICE = "Try again; if it keeps happening, send the log file to support."
+GENERIC_ADVICE = _("Try again; if it keeps happening, send the log file to support.")
 NEW_SOURCE = -1  # item data of "New source…" in the source combo
 PREVIEW_ROWS = 200  # orders shown in the preview table; all of them are imported
 SAMPLE_CHARS = 22  # a column's first value, shown beside its heading in the combos
 
-# The marketplaces Korean sellers download order sheets from, offered for a new source.
+# The marketplaces Korean sellers download order sheets from, offered for a new source (the
+# name chosen becomes the account's name, so these stay as the marketplaces spell themselves).
 SOURCE_SUGGESTIONS = ["Gmarket ESM+", "Auction ESM+", "11st", "Lotte ON", "Naver Smart Store",
                       "Coupang Wing"]
 CURRENCIES = ["KRW", "USD", "JPY", "CNY", "TWD", "HKD", "SGD", "EUR", "GBP", "AUD", "CAD"]
 COUNTRIES = ["KR", "US", "JP", "CN", "TW", "HK", "SG", "VN", "TH", "MY", "ID", "PH", "AU",
              "CA", "GB", "DE", "FR"]
 
-# The mapping form: three columns of fields, each with its short label.
+# The mapping form: three columns of fields, each with its short label (the field names are
+# ColumnMapping's, saved per source: never translated).
 FIELD_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-    ("Order", (("order_number", "Order number"), ("line_id", "Line number"),
-               ("ordered_at", "Order date"), ("buyer_name", "Buyer"),
-               ("tracking_number", "Tracking number"))),
-    ("Ship to", (("recipient_name", "Recipient"), ("recipient_name_latin", "Recipient (Latin)"),
-                 ("phone", "Phone"), ("country_code", "Country"), ("postal_code", "Postal code"),
-                 ("address_line1", "Address"), ("address_line2", "Address line 2"),
-                 ("city", "City"), ("region", "Region"))),
-    ("Items", (("sku", "SKU"), ("item_title", "Item title"), ("quantity", "Quantity"),
-               ("unit_price", "Price"), ("currency", "Currency"),
-               ("shipping_fee", "Shipping fee"))),
+    (_("Order"), (("order_number", _("Order number")), ("line_id", _("Line number")),
+                  ("ordered_at", _("Order date")), ("buyer_name", _("Buyer")),
+                  ("tracking_number", _("Tracking number")))),
+    (_("Ship to"), (("recipient_name", _("Recipient")),
+                    ("recipient_name_latin", _("Recipient (Latin)")),
+                    ("phone", _("Phone")), ("country_code", _("Country")),
+                    ("postal_code", _("Postal code")), ("address_line1", _("Address")),
+                    ("address_line2", _("Address line 2")), ("city", _("City")),
+                    ("region", _("Region")))),
+    (_("Items"), (("sku", _("SKU")), ("item_title", _("Item title")),
+                  ("quantity", _("Quantity")), ("unit_price", _("Price")),
+                  ("currency", _("Currency")), ("shipping_fee", _("Shipping fee")))),
 )
 FIELD_TIPS = {
-    "line_id": "The per-item order number (Naver 상품주문번호, ESM+ 주문상세번호), when the sheet "
-               "has one besides the order number.",
-    "recipient_name_latin": "The recipient's name in Latin letters, for carriers and customs.",
-    "country_code": "A country code (KR, JP) or name; empty cells use the country below.",
-    "currency": "A currency code (KRW, USD); empty cells use the currency below.",
-    "tracking_number": "Kept with the order when the sheet already has one.",
+    "line_id": _("The per-item order number (Naver 상품주문번호, ESM+ 주문상세번호), when the "
+                 "sheet has one besides the order number."),
+    "recipient_name_latin": _("The recipient's name in Latin letters, for carriers and "
+                              "customs."),
+    "country_code": _("A country code (KR, JP) or name; empty cells use the country below."),
+    "currency": _("A currency code (KRW, USD); empty cells use the currency below."),
+    "tracking_number": _("Kept with the order when the sheet already has one."),
 }
-ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16 (Unicode text)",
-             "cp949": "Korean (CP949 / EUC-KR)"}
-DELIMITERS = {",": "comma-separated", "\t": "tab-separated", ";": "semicolon-separated"}
+ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": _("UTF-16 (Unicode text)"),
+             "cp949": _("Korean (CP949 / EUC-KR)")}
+DELIMITERS = {",": _("comma-separated"), "\t": _("tab-separated"),
+              ";": _("semicolon-separated")}
+# The status line that asks for a source; _update_state clears exactly this text again.
+CHOOSE_SOURCE = _("Choose the source (marketplace) of this sheet to import it.")
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
+def _n(n: int) -> str:
+    return f"{n:,}"
+
+
+def rows_text(n: int) -> str:
+    return ngettext("{n} row", "{n} rows", n).format(n=_n(n))
+
+
+def orders_text(n: int) -> str:
+    return ngettext("{n} order", "{n} orders", n).format(n=_n(n))
+
+
+def list_text(items) -> str:
+    # Translators: the separator between the items of a list ("HS code, net weight").
+    return _(", ").join(items)
 
 
 def as_import_error(error: BaseException) -> FulfillError:
     """Any failure as a message with advice, so the dialog can always say what to do."""
     if isinstance(error, FulfillError):
         return error if error.advice else FulfillError(error.message, GENERIC_ADVICE)
-    return FulfillError(f"Something unexpected went wrong ({type(error).__name__}: {error}).",
-                        GENERIC_ADVICE)
+    return FulfillError(_("Something unexpected went wrong ({error}).").format(
+        error=f"{type(error).__name__}: {error}"), GENERIC_ADVICE)
 
 
 def error_html(error: FulfillError) -> str:
     return (f"<span style='color:{BAD_COLOUR}'><b>{escape(error.message)}</b></span><br>"
-            f"What to do: {escape(error.advice or GENERIC_ADVICE)}")
+            + escape(_("What to do: {advice}").format(advice=error.advice or GENERIC_ADVICE)))
 
 
 def items_text(order: Order) -> str:
@@ -129,7 +151,7 @@ class ImportDialog(QDialog):
         self.store_path = Path(store_path)
         self.worker = worker
         self.mappings = MappingStore(mappings_folder)
-        self.locale = locale or system_locale()
+        self.locale = locale or display_locale()
         self.table: RawTable | None = None
         self.current_preview: ImportPreview | None = None
         self.result: SaveResult | None = None
@@ -145,7 +167,7 @@ class ImportDialog(QDialog):
         self._preview_account: int | None = None  # the account the preview's orders carry
         self._mapping_note = ""
 
-        self.setWindowTitle("Import orders from a file — fulfill")
+        self.setWindowTitle(_("Import orders from a file — fulfill"))
         self.setMinimumSize(900, 640)
         self.resize(1200, 860)
         self._preview_timer = QTimer(self, singleShot=True, interval=150)
@@ -163,27 +185,27 @@ class ImportDialog(QDialog):
     # --- construction ------------------------------------------------------------------
     def _build(self) -> None:
         self.source = QComboBox()
-        self.source.setPlaceholderText("Choose the marketplace…")
+        self.source.setPlaceholderText(_("Choose the marketplace…"))
         self.source.setMinimumContentsLength(22)
         self.source.currentIndexChanged.connect(self._source_changed)
         self.source.activated.connect(self._source_activated)
-        source_label = QLabel("&Source:")
+        source_label = QLabel(_("&Source:"))
         source_label.setBuddy(self.source)
 
-        self.file_edit = QLineEdit(readOnly=True, placeholderText="No file chosen")
+        self.file_edit = QLineEdit(readOnly=True, placeholderText=_("No file chosen"))
         self.file_edit.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.choose_button = QPushButton("Choose &file…")
+        self.choose_button = QPushButton(_("Choose &file…"))
         self.choose_button.setAutoDefault(False)
-        self.choose_button.setToolTip("The .xlsx or .csv order sheet downloaded from the "
-                                      "marketplace (Ctrl+O)")
+        self.choose_button.setToolTip(_("The .xlsx or .csv order sheet downloaded from the "
+                                        "marketplace (Ctrl+O)"))
         self.choose_button.clicked.connect(self.choose_file)
-        file_label = QLabel("File:")
+        file_label = QLabel(_("File:"))
 
         self.sheet = QComboBox()
         self.sheet.setVisible(False)
-        self.sheet.setToolTip("The worksheet with the orders")
+        self.sheet.setToolTip(_("The worksheet with the orders"))
         self.sheet.activated.connect(self._sheet_chosen)
-        self.sheet_label = QLabel("S&heet:")
+        self.sheet_label = QLabel(_("S&heet:"))
         self.sheet_label.setBuddy(self.sheet)
         self.sheet_label.setVisible(False)
         self.file_info = QLabel()
@@ -219,16 +241,17 @@ class ImportDialog(QDialog):
         self.error.setVisible(False)
 
         self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.RichText)  # escaped text, sometimes coloured
         self.status.setWordWrap(True)
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)  # reading and importing report no fraction: a busy bar
         self.progress.setTextVisible(False)
         self.progress.setFixedWidth(160)
         self.progress.setVisible(False)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(_("Cancel"))
         self.cancel_button.setAutoDefault(False)
         self.cancel_button.clicked.connect(self.reject)
-        self.import_button = QPushButton("&Import")
+        self.import_button = QPushButton(_("&Import"))
         self.import_button.setDefault(True)
         self.import_button.clicked.connect(self.start_import)
         bottom = QHBoxLayout()
@@ -282,9 +305,9 @@ class ImportDialog(QDialog):
                     row.setContentsMargins(0, 0, 0, 0)
                     row.addWidget(self.default_country)
                     row.addWidget(self.country_name, 1)
-                    form.addRow(self._default_label("…when empty", self.default_country,
-                                                    "The country for rows with no country "
-                                                    "column or an empty cell"), holder)
+                    form.addRow(self._default_label(_("…when empty"), self.default_country,
+                                                    _("The country for rows with no country "
+                                                      "column or an empty cell")), holder)
                 elif name == "currency":
                     self.default_currency = self._default_combo(CURRENCIES, 3)
                     holder = QWidget()
@@ -292,9 +315,9 @@ class ImportDialog(QDialog):
                     row.setContentsMargins(0, 0, 0, 0)
                     row.addWidget(self.default_currency)
                     row.addStretch(1)
-                    form.addRow(self._default_label("…when empty", self.default_currency,
-                                                    "The currency for rows with no currency "
-                                                    "column or an empty cell"), holder)
+                    form.addRow(self._default_label(_("…when empty"), self.default_currency,
+                                                    _("The currency for rows with no currency "
+                                                      "column or an empty cell")), holder)
             groups.addWidget(box, 1)
         self.default_country.editTextChanged.connect(self._country_text_changed)
         self._country_text_changed(self.default_country.currentText())
@@ -303,8 +326,8 @@ class ImportDialog(QDialog):
         self.mapping_note.setStyleSheet(MUTED_STYLE)
         note_row = QHBoxLayout()
         note_row.setContentsMargins(0, 0, 0, 0)
-        note_row.addWidget(QLabel("<b>Columns</b> — which column of the sheet holds each "
-                                  "order field (<b>*</b> required)"))
+        note_row.addWidget(QLabel(_("<b>Columns</b> — which column of the sheet holds each "
+                                    "order field (<b>*</b> required)")))
         note_row.addStretch(1)
         note_row.addWidget(self.mapping_note)
 
@@ -347,15 +370,17 @@ class ImportDialog(QDialog):
 
     def _build_previews(self) -> QWidget:
         self.summary_label = QLabel()
-        self.orders_box = QGroupBox("Orders to import")
-        self.orders = ReadOnlyTable(["Order number", "Recipient", "Country", "Items", "Total"],
+        self.summary_label.setTextFormat(Qt.TextFormat.RichText)
+        self.orders_box = QGroupBox(_("Orders to import"))
+        self.orders = ReadOnlyTable([_("Order number"), _("Recipient"), _("Country"), _("Items"),
+                                     _("Total")],
                                     (120, 120, 60, 200, 100), stretch=3, row_padding=8,
                                     tab_leaves=True)
         box = QVBoxLayout(self.orders_box)
         box.addWidget(self.orders)
-        self.rejected_box = QGroupBox("Rows that will not be imported")
-        self.rejected = ReadOnlyTable(["Row", "Reason"], (56, 300), stretch=1, row_padding=8,
-                                      tab_leaves=True)
+        self.rejected_box = QGroupBox(_("Rows that will not be imported"))
+        self.rejected = ReadOnlyTable([_("Row"), _("Reason")], (56, 300), stretch=1,
+                                      row_padding=8, tab_leaves=True)
         box = QVBoxLayout(self.rejected_box)
         box.addWidget(self.rejected)
         tables = QSplitter(Qt.Orientation.Horizontal)
@@ -397,9 +422,9 @@ class ImportDialog(QDialog):
             self.source.addItem(account.name, account.id)
         if usable:
             self.source.insertSeparator(self.source.count())
-        self.source.addItem("New source…", NEW_SOURCE)
+        self.source.addItem(_("New source…"), NEW_SOURCE)
         self.source.setItemData(self.source.count() - 1,
-                                "Add a marketplace or shop that sends you order sheets",
+                                _("Add a marketplace or shop that sends you order sheets"),
                                 Qt.ItemDataRole.ToolTipRole)
         index = self.source.findData(select_id) if select_id is not None else -1
         if index < 0 and len(usable) == 1:
@@ -436,9 +461,9 @@ class ImportDialog(QDialog):
         """Ask for the new source's name (non-modal to the app: the dialog stays usable)."""
         taken = {a.name.casefold() for a in self._accounts.values()}
         dialog = QInputDialog(self)
-        dialog.setWindowTitle("New source")
-        dialog.setLabelText("Where do these order sheets come from? Choose or type a name "
-                            "you will recognise:")
+        dialog.setWindowTitle(_("New source"))
+        dialog.setLabelText(_("Where do these order sheets come from? Choose or type a name "
+                              "you will recognise:"))
         dialog.setComboBoxItems([s for s in SOURCE_SUGGESTIONS if s.casefold() not in taken])
         dialog.setComboBoxEditable(True)
         dialog.setTextValue("")
@@ -457,7 +482,7 @@ class ImportDialog(QDialog):
             self.select_source(existing.id)
             return
         self._adding_source = True
-        self._set_status(f"Adding {name}…", busy=True)
+        self._set_status(escape(_("Adding {name}…").format(name=name)), busy=True)
         self._update_state()
 
         def job(store, _progress, _cancel) -> ChannelAccount:
@@ -477,7 +502,7 @@ class ImportDialog(QDialog):
     def _source_failed(self, error: BaseException) -> None:
         self._adding_source = False
         self._set_status("")
-        self.show_error(error, "Adding the source did not work.")
+        self.show_error(error, _("Adding the source did not work."))
         self._update_state()
 
     # --- the file ----------------------------------------------------------------------
@@ -488,9 +513,10 @@ class ImportDialog(QDialog):
         if not start:
             downloads = Path.home() / "Downloads"
             start = str(downloads if downloads.is_dir() else Path.home())
-        chosen, _ = QFileDialog.getOpenFileName(
-            self, "Choose the order sheet", start,
-            "Order sheets (*.xlsx *.xlsm *.xls *.csv *.tsv *.txt);;All files (*)")
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, _("Choose the order sheet"), start,
+            _("Order sheets") + " (*.xlsx *.xlsm *.xls *.csv *.tsv *.txt);;"
+            + _("All files") + " (*)")
         if chosen:
             self.load_file(Path(chosen))
 
@@ -506,7 +532,7 @@ class ImportDialog(QDialog):
         self.file_edit.setText(str(path))
         self.file_edit.setToolTip(str(path))
         self.file_info.setText("")
-        self._set_status(f"Reading {path.name}…", busy=True)
+        self._set_status(escape(_("Reading {file}…").format(file=path.name)), busy=True)
         self._update_state()
 
         def done(table: RawTable) -> None:
@@ -557,14 +583,17 @@ class ImportDialog(QDialog):
     @staticmethod
     def _describe(table: RawTable) -> str:
         if table.source_format == "xlsx":
-            parts = ["Excel workbook"]
+            parts = [_("Excel workbook")]
             if len(table.sheet_names) <= 1:
-                parts.append(f"sheet {table.sheet}")
+                parts.append(_("sheet {name}").format(name=table.sheet))
         else:
-            parts = ["CSV text", ENCODINGS.get(table.encoding, table.encoding),
-                     DELIMITERS.get(table.delimiter, f"separated by {table.delimiter!r}")]
-        parts += [f"headings on row {table.header_row}", plural(len(table.rows), "row"),
-                  plural(len(table.headers), "column")]
+            parts = [_("CSV text"), ENCODINGS.get(table.encoding, table.encoding),
+                     DELIMITERS.get(table.delimiter, _("separated by {delimiter}").format(
+                         delimiter=repr(table.delimiter)))]
+        parts += [_("headings on row {row}").format(row=table.header_row),
+                  rows_text(len(table.rows)),
+                  ngettext("{n} column", "{n} columns", len(table.headers)).format(
+                      n=_n(len(table.headers)))]
         return " · ".join(parts)
 
     def _guess_source(self, table: RawTable) -> None:
@@ -594,13 +623,13 @@ class ImportDialog(QDialog):
                 saved = self.mappings.load(account.name)
             except FileImportError as error:
                 log.warning("%s", error)
-                self._mapping_note = ("The saved mapping could not be read; guessed from the "
-                                      "headings — importing saves it again")
+                self._mapping_note = _("The saved mapping could not be read; guessed from "
+                                       "the headings — importing saves it again")
                 return guess
         if saved is None:
-            self._mapping_note = "Guessed from the column headings — check them"
+            self._mapping_note = _("Guessed from the column headings — check them")
             return guess
-        self._mapping_note = f"Saved for {account.name}"
+        self._mapping_note = _("Saved for {source}").format(source=account.name)
         for name, header in saved.columns().items():
             if header not in table.headers and getattr(guess, name):
                 setattr(saved, name, getattr(guess, name))  # the export renamed the column
@@ -614,14 +643,16 @@ class ImportDialog(QDialog):
             chosen = getattr(mapping, name)
             combo.blockSignals(True)
             combo.clear()
-            combo.addItem("— choose a column —" if name in REQUIRED_FIELDS else "(none)", "")
+            combo.addItem(_("— choose a column —") if name in REQUIRED_FIELDS else _("(none)"),
+                          "")
             for header in headers:
                 sample = samples.get(header, "")
                 combo.addItem(f"{header}  ·  {_clip(sample)}" if sample else header, header)
                 combo.setItemData(combo.count() - 1, f"{header}: {sample}" if sample else header,
                                   Qt.ItemDataRole.ToolTipRole)
             if chosen and chosen not in headers:
-                combo.addItem(f"⚠ {chosen} (not in this file)", chosen)
+                combo.addItem("⚠ " + _("{column} (not in this file)").format(column=chosen),
+                              chosen)
             combo.setCurrentIndex(max(combo.findData(chosen), 0) if chosen else 0)
             self._widen_popup(combo)
             combo.blockSignals(False)
@@ -676,7 +707,7 @@ class ImportDialog(QDialog):
         if self.table is None:
             return
         self._show_required()
-        self._mapping_note = "Changed — saved for the source when you import"
+        self._mapping_note = _("Changed — saved for the source when you import")
         self.mapping_note.setText(self._mapping_note)
         self._schedule_preview()
 
@@ -689,10 +720,10 @@ class ImportDialog(QDialog):
     def _country_text_changed(self, text: str) -> None:
         code = text.strip().upper()
         if not code:
-            self.country_name.setText("each row needs a country")
+            self.country_name.setText(_("each row needs a country"))
         elif len(code) == 2:
             name = country_name(code, self.locale)
-            self.country_name.setText(name if name != code else "unknown code")
+            self.country_name.setText(name if name != code else _("unknown code"))
         else:
             self.country_name.setText("")
 
@@ -743,9 +774,10 @@ class ImportDialog(QDialog):
             where = ", ".join(p for p in address.typed.lines()[1:] if p)
             titles = "\n".join(f"{ln.sku} × {ln.quantity}  {ln.title}" for ln in order.lines)
             rows.append([
-                (order.order_number, f"Ordered {order.ordered_at.astimezone():%Y-%m-%d %H:%M}"
-                 if order.platform_order_id not in result.undated else "No order date in the "
-                 "sheet: the import time is used"),
+                (order.order_number, _("Ordered {when}").format(
+                    when=f"{order.ordered_at.astimezone():%Y-%m-%d %H:%M}")
+                 if order.platform_order_id not in result.undated
+                 else _("No order date in the sheet: the import time is used")),
                 (address.typed.name, f"{where} {address.postal_code}".strip()),
                 (address.country_code, country_name(address.country_code, self.locale)),
                 (items_text(order), titles),
@@ -756,21 +788,29 @@ class ImportDialog(QDialog):
                            right=(0,))
         shown = len(result.sample)
         self.orders_box.setTitle(
-            f"Orders to import: {len(result.orders):,}" if shown == len(result.orders)
-            else f"Orders to import: {len(result.orders):,} (the first {shown:,} shown)")
-        self.rejected_box.setTitle(f"Rows that will not be imported: {result.rows_rejected:,}")
+            _("Orders to import: {n}").format(n=_n(len(result.orders)))
+            if shown == len(result.orders)
+            else _("Orders to import: {n} (the first {shown} shown)").format(
+                n=_n(len(result.orders)), shown=_n(shown)))
+        self.rejected_box.setTitle(_("Rows that will not be imported: {n}").format(
+            n=_n(result.rows_rejected)))
         self.rejected_box.setStyleSheet(
             f"QGroupBox {{ color: {BAD_COLOUR}; }}" if result.rejected else "")
-        parts = [f"{plural(result.rows_read, 'row')} read",
-                 f"{plural(len(result.orders), 'order')} ({plural(result.line_count, 'line')}) "
-                 "ready"]
+        parts = [escape(ngettext("{n} row read", "{n} rows read", result.rows_read).format(
+                     n=_n(result.rows_read))),
+                 escape(ngettext("{orders} ({n} line) ready", "{orders} ({n} lines) ready",
+                                 result.line_count).format(orders=orders_text(len(result.orders)),
+                                                           n=_n(result.line_count)))]
         if result.rejected:
-            parts.append(f"<span style='color:{BAD_COLOUR}'>"
-                         f"{plural(result.rows_rejected, 'row')} rejected — fix them in the "
-                         "sheet or the mapping, or import the rest now</span>")
+            parts.append(f"<span style='color:{BAD_COLOUR}'>" + escape(ngettext(
+                "{n} row rejected — fix it in the sheet or the mapping, or import the rest now",
+                "{n} rows rejected — fix them in the sheet or the mapping, or import the rest "
+                "now", result.rows_rejected).format(n=_n(result.rows_rejected))) + "</span>")
         if result.undated:
-            parts.append(f"{plural(len(result.undated), 'order')} without an order date: "
-                         "the import time is used")
+            parts.append(escape(ngettext(
+                "{n} order without an order date: the import time is used",
+                "{n} orders without an order date: the import time is used",
+                len(result.undated)).format(n=_n(len(result.undated)))))
         self.summary_label.setText(" · ".join(parts))
         self._update_state()
         self.previewChanged.emit()
@@ -778,8 +818,8 @@ class ImportDialog(QDialog):
     def _clear_preview(self) -> None:
         self.orders.setRowCount(0)
         self.rejected.setRowCount(0)
-        self.orders_box.setTitle("Orders to import")
-        self.rejected_box.setTitle("Rows that will not be imported")
+        self.orders_box.setTitle(_("Orders to import"))
+        self.rejected_box.setTitle(_("Rows that will not be imported"))
         self.rejected_box.setStyleSheet("")
         self.summary_label.setText("")
 
@@ -810,11 +850,12 @@ class ImportDialog(QDialog):
             self.mappings.save(account.name, mapping)
         except OSError as error:  # the orders matter more than the mapping: import anyway
             log.warning("Could not save the column mapping for %s: %s", account.name, error)
-            saved_note = (f" The column mapping could not be saved ({error.strerror or error}); "
-                          "choose the columns again next time.")
+            saved_note = " " + _("The column mapping could not be saved ({error}); choose the "
+                                 "columns again next time.").format(
+                                     error=error.strerror or error)
         self._importing = True
-        self._set_status(f"Importing {plural(len(result.orders), 'order')} into "
-                         f"{account.name}…", busy=True)
+        self._set_status(escape(_("Importing {orders} into {source}…").format(
+            orders=orders_text(len(result.orders)), source=account.name)), busy=True)
         self._update_state()
 
         def job(store, _progress, _cancel) -> SaveResult:
@@ -826,28 +867,36 @@ class ImportDialog(QDialog):
     def _imported(self, saved: SaveResult, result: ImportPreview, note: str) -> None:
         self._importing = False
         self.result = saved
-        parts = [f"{saved.created:,} new"]
+        parts = [_("{n} new").format(n=_n(saved.created))]
         if saved.changed:
-            parts.append(f"{saved.changed:,} updated")
-        parts.append(f"{saved.unchanged:,} unchanged")
-        self.summary = ", ".join(parts)
-        text = f"Imported: {self.summary}."
+            parts.append(_("{n} updated").format(n=_n(saved.changed)))
+        parts.append(_("{n} unchanged").format(n=_n(saved.unchanged)))
+        self.summary = list_text(parts)
+        text = _("Imported: {summary}.").format(summary=self.summary)
         if result.rejected:
-            text += f" {plural(result.rows_rejected, 'row')} not imported (listed above)."
+            text += " " + ngettext("{n} row not imported (listed above).",
+                                   "{n} rows not imported (listed above).",
+                                   result.rows_rejected).format(n=_n(result.rows_rejected))
         self._set_status(f"<span style='color:{OK_COLOUR}'><b>{escape(text)}</b></span>"
                          + escape(note))
-        self.import_button.setText("&Close")
+        self.import_button.setText(_("&Close"))
         if note:
-            self._mapping_note = "The mapping could not be saved"
+            self._mapping_note = _("The mapping could not be saved")
         else:
-            self._mapping_note = f"Saved for {self.current_account().name}"
+            self._mapping_note = _("Saved for {source}").format(
+                source=self.current_account().name)
         self.mapping_note.setText(self._mapping_note)
-        parts = [f"{plural(result.rows_read, 'row')} read",
-                 f"{plural(len(result.orders), 'order')} imported"]
+        parts = [escape(ngettext("{n} row read", "{n} rows read", result.rows_read).format(
+                     n=_n(result.rows_read))),
+                 escape(ngettext("{n} order imported", "{n} orders imported",
+                                 len(result.orders)).format(n=_n(len(result.orders))))]
         if result.rejected:
-            parts.append(f"<span style='color:{BAD_COLOUR}'>{plural(result.rows_rejected, 'row')}"
-                         " not imported — fix them and import the sheet again (orders already "
-                         "imported stay as they are)</span>")
+            parts.append(f"<span style='color:{BAD_COLOUR}'>" + escape(ngettext(
+                "{n} row not imported — fix it and import the sheet again (orders already "
+                "imported stay as they are)",
+                "{n} rows not imported — fix them and import the sheet again (orders already "
+                "imported stay as they are)",
+                result.rows_rejected).format(n=_n(result.rows_rejected))) + "</span>")
         self.summary_label.setText(" · ".join(parts))
         self._update_state()
         self.import_button.setFocus()
@@ -863,7 +912,7 @@ class ImportDialog(QDialog):
     def _import_failed(self, error: BaseException) -> None:
         self._importing = False
         self._set_status("")
-        self.show_error(error, "Nothing was imported.")
+        self.show_error(error, _("Nothing was imported."))
         self._schedule_preview(now=True)  # the import set ids on the preview's orders
 
     # --- state and messages ------------------------------------------------------------
@@ -879,12 +928,13 @@ class ImportDialog(QDialog):
             self.import_button.setEnabled(True)
             return
         count = len(self.current_preview.orders) if self.current_preview else 0
-        self.import_button.setText(f"&Import {plural(count, 'order')}" if count else "&Import")
+        self.import_button.setText(ngettext("&Import {n} order", "&Import {n} orders", count)
+                                   .format(n=_n(count)) if count else _("&Import"))
         self.import_button.setEnabled(self.can_import())
         if (self.table is not None and self.current_account() is None
                 and not self.busy and not self.error.isVisible()):
-            self._set_status("Choose the source (marketplace) of this sheet to import it.")
-        elif self.status.text().startswith("Choose the source"):
+            self._set_status(escape(CHOOSE_SOURCE))
+        elif self.status.text() == escape(CHOOSE_SOURCE):
             self._set_status("")
 
     def _set_status(self, html: str, *, busy: bool = False) -> None:
@@ -911,8 +961,8 @@ class ImportDialog(QDialog):
 
     def reject(self) -> None:
         if self._importing:
-            self._set_status("Importing… the dialog closes when the orders are saved.",
-                             busy=True)
+            self._set_status(escape(_("Importing… the dialog closes when the orders are "
+                                      "saved.")), busy=True)
             return
         super().reject()
 

@@ -29,6 +29,7 @@ from fulfill.errors import FulfillError
 from fulfill.files import write_atomically
 from fulfill.services.papers import PrintJob
 from fulfill.services.pdf_join import join_pdfs
+from fulfill.translation import _
 from fulfill.ui.printing import (
     DOCUMENT, LABEL, PagePrinter, PrinterProfile, PrintFailed, missing_printer, system_printer,
 )
@@ -86,7 +87,16 @@ def free_path(folder: Path, stem: str) -> Path:
 
 
 def _papers(role: str) -> str:
-    return "label" if role == LABEL else "document"
+    """What a printer role prints, as a sentence names it ("the label PDF")."""
+    # Translators: what a printer makes, put into sentences as {what}: "the {what} PDF".
+    return _("label") if role == LABEL else _("document")
+
+
+def paper_names(kinds: Sequence[str], joiner: str = " + ") -> str:
+    """Kinds of paper as the packer reads them: "label + cn22", "invoice + packing-slip"."""
+    # Translators: kinds of paper, shown joined as {papers}: "label + cn22".
+    names = {"label": _("label"), "invoice": _("invoice"), "packing-slip": _("packing-slip")}
+    return joiner.join(names.get(kind, kind) for kind in kinds)
 
 
 def _not_printed(error: BaseException, printed: list[PrintedJob]) -> ParcelNotPrinted:
@@ -94,11 +104,13 @@ def _not_printed(error: BaseException, printed: list[PrintedJob]) -> ParcelNotPr
     if isinstance(error, FulfillError):
         message, advice = error.message, error.advice
     else:
-        message, advice = (f"The printer stopped: {error}.",
-                           "Check that the printer is on and has paper, then print again.")
+        message, advice = (_("The printer stopped: {error}.").format(error=error),
+                           _("Check that the printer is on and has paper, then print again."))
     if printed:
-        done = " and ".join(f"the {' + '.join(job.kinds)} to {job.destination}" for job in printed)
-        message = f"{message} Already sent: {done}."
+        # Translators: joins "the label to Zebra" and "the invoice to Laser" (as {done}).
+        done = _(" and ").join(_("the {papers} to {destination}").format(
+            papers=paper_names(job.kinds), destination=job.destination) for job in printed)
+        message = _("{message} Already sent: {done}.").format(message=message, done=done)
     return ParcelNotPrinted(message, advice, printed)
 
 
@@ -107,35 +119,40 @@ def _folder_problem(profile: PrinterProfile) -> ParcelNotPrinted | None:
     what = _papers(profile.role)
     if not folder.is_dir():
         return ParcelNotPrinted(
-            f"The folder {folder} for the {what} PDFs is not there, so nothing was printed.",
-            "Connect the drive or network share it is on (or create the folder), or choose "
-            "another folder under Station settings, then print again.")
+            _("The folder {folder} for the {what} PDFs is not there, so nothing was printed.")
+            .format(folder=folder, what=what),
+            _("Connect the drive or network share it is on (or create the folder), or choose "
+              "another folder under Station settings, then print again."))
     if not os.access(folder, os.W_OK):
         return ParcelNotPrinted(
-            f"fulfill may not write into {folder} (the folder for the {what} PDFs), so nothing "
-            "was printed.",
-            "Allow this user to write there, or choose another folder under Station settings.")
+            _("fulfill may not write into {folder} (the folder for the {what} PDFs), so "
+              "nothing was printed.").format(folder=folder, what=what),
+            _("Allow this user to write there, or choose another folder under Station "
+              "settings."))
     return None
 
 
 def _write_failed(error: OSError, folder: Path, role: str) -> FulfillError:
     what = _papers(role)
     if error.errno == errno.ENOSPC:
-        return FulfillError(f"The disk holding {folder} is full: the {what} PDF was not saved.",
-                            "Free some space on it, or choose another folder under Station "
-                            "settings, then print again.")
+        return FulfillError(_("The disk holding {folder} is full: the {what} PDF was not "
+                              "saved.").format(folder=folder, what=what),
+                            _("Free some space on it, or choose another folder under Station "
+                              "settings, then print again."))
     if isinstance(error, PermissionError):
-        return FulfillError(f"fulfill may not write into {folder}: the {what} PDF was not saved.",
-                            "Allow this user to write there, or choose another folder under "
-                            "Station settings, then print again.")
+        return FulfillError(_("fulfill may not write into {folder}: the {what} PDF was not "
+                              "saved.").format(folder=folder, what=what),
+                            _("Allow this user to write there, or choose another folder under "
+                              "Station settings, then print again."))
     if isinstance(error, FileNotFoundError):
-        return FulfillError(f"The folder {folder} is gone: the {what} PDF was not saved.",
-                            "Connect the drive or network share it is on (or create the "
-                            "folder), or choose another folder under Station settings.")
-    return FulfillError(f"The {what} PDF could not be saved in {folder} "
-                        f"({error.strerror or error}).",
-                        "Check the folder (is its drive or network share connected?), then "
-                        "print again.")
+        return FulfillError(_("The folder {folder} is gone: the {what} PDF was not saved.")
+                            .format(folder=folder, what=what),
+                            _("Connect the drive or network share it is on (or create the "
+                              "folder), or choose another folder under Station settings."))
+    return FulfillError(_("The {what} PDF could not be saved in {folder} ({error}).").format(
+                            what=what, folder=folder, error=error.strerror or error),
+                        _("Check the folder (is its drive or network share connected?), then "
+                          "print again."))
 
 
 def write_to_folder(profile: PrinterProfile, pdf: bytes, stem: str) -> Path:
@@ -164,8 +181,9 @@ def _prepare(plan: _Plan, stem: str) -> tuple[bytes, str]:
         pdf = join_pdfs(plan.parts)
     except Exception as error:  # pypdf could not read one of the papers
         raise FulfillError(
-            f"The {_papers(plan.role)} papers could not be put together for printing ({error}).",
-            "Make the papers again; if it keeps failing, send the order number to support."
+            _("The {what} papers could not be put together for printing ({error}).").format(
+                what=_papers(plan.role), error=error),
+            _("Make the papers again; if it keeps failing, send the order number to support.")
         ) from error
     if not plan.profile.to_folder:
         return pdf, ""
@@ -217,8 +235,8 @@ class JobPrinter(QObject):
                 raise ValueError(f"cannot print a {job.kind!r} job on the {job.printer!r} printer")
         if self._busy:
             self._refused.append(ParcelNotPrinted(
-                "The papers of the previous parcel are still printing.",
-                "Wait until they are out, then print this parcel again."))
+                _("The papers of the previous parcel are still printing."),
+                _("Wait until they are out, then print this parcel again.")))
         else:
             self._busy = True
             self._printed, self._stem = [], file_stem(name)
@@ -263,13 +281,14 @@ class JobPrinter(QObject):
         if not profile.chosen:
             if gone := missing_printer(self.station.settings, profile.role):
                 return ParcelNotPrinted(
-                    f"The {title} “{gone}” is not installed on this computer, so nothing "
-                    "was printed.",
-                    "Connect it (or install its driver), or choose a printer or a PDF folder "
-                    "under Station settings.")
-            return ParcelNotPrinted(f"No {title} is chosen for this station, so nothing was "
-                                    "printed.", "Choose a printer or a PDF folder under "
-                                    "Station settings.")
+                    _("The {printer} “{name}” is not installed on this computer, so nothing "
+                      "was printed.").format(printer=title, name=gone),
+                    _("Connect it (or install its driver), or choose a printer or a PDF folder "
+                      "under Station settings."))
+            return ParcelNotPrinted(
+                _("No {printer} is chosen for this station, so nothing was printed.").format(
+                    printer=title),
+                _("Choose a printer or a PDF folder under Station settings."))
         return _folder_problem(profile) if profile.to_folder else None
 
     # --- one printer after the other ---------------------------------------------------
@@ -284,7 +303,7 @@ class JobPrinter(QObject):
         # thread (QtPdf), and PagePrinter feeds it in small steps.
         stem = self._stem
         if plan.profile.to_folder:
-            self.progress.emit(f"Saving the {' + '.join(plan.kinds)}…")
+            self.progress.emit(_("Saving the {papers}…").format(papers=paper_names(plan.kinds)))
         _PREPARING.submit(self._prepare_off_thread, plan, stem)
 
     def _prepare_off_thread(self, plan: _Plan, stem: str) -> None:
@@ -309,7 +328,8 @@ class JobPrinter(QObject):
 
     def _send(self, plan: _Plan, pdf: bytes) -> None:
         profile = plan.profile
-        self.progress.emit(f"Printing the {' + '.join(plan.kinds)} on {profile.printer}…")
+        self.progress.emit(_("Printing the {papers} on {printer}…").format(
+            papers=paper_names(plan.kinds), printer=profile.printer))
         self._sending = plan
         self._page_printer = PagePrinter(pdf, profile, self.printer_factory(profile), self)
         self._page_printer.finished.connect(self._sent)

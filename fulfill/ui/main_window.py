@@ -13,11 +13,11 @@ from PySide6.QtWidgets import (
     QMessageBox, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
-from fulfill import __version__, paths
+from fulfill import __version__, paths, translation
 from fulfill.domain import OrderStatus
 from fulfill.domain.tracking import order_scan_code
 from fulfill.errors import FulfillError
-from fulfill.i18n import system_locale
+from fulfill.i18n import display_locale
 from fulfill.log import support_bundle
 from fulfill.storage import Store, backups
 from fulfill.storage.catalog import AccountRepository
@@ -31,6 +31,9 @@ from fulfill.services.outbox import ship_order
 from fulfill.storage.orders import OrderRepository
 from fulfill.storage.outbox import OutboxRepository
 from fulfill.storage.returns import ReturnRepository
+from fulfill.ui import labels
+from fulfill.translation import _, ngettext
+from fulfill.ui.language import chosen_language, save_language
 from fulfill.ui.catalog_window import ProductsWindow
 from fulfill.ui.channels_window import ChannelsWindow
 from fulfill.ui.filters import FilterBar, StatusList
@@ -57,7 +60,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.store_path = store_path
         self.demo = demo
-        self.locale = system_locale()
+        self.locale = display_locale()
         self.settings = settings or QSettings(str(paths.settings_file()), QSettings.Format.IniFormat)
         # Small indexed reads (a screenful of rows, one order) use this UI-thread connection;
         # anything that scans the store goes to the reader thread.
@@ -78,7 +81,7 @@ class MainWindow(QMainWindow):
         self.pack_window: PackWindow | None = None
         self.returns_window: ReturnsWindow | None = None
 
-        self.setWindowTitle(f"fulfill — {'Demo store' if demo else store_path.name}")
+        self.setWindowTitle("fulfill — " + (_("Demo store") if demo else store_path.name))
         self._build_widgets()
         self.channels = ChannelsWindow(store_path, self.worker, self.settings, self)
         self.channels.ordersChanged.connect(self.refresh)
@@ -154,59 +157,66 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        channels = QAction("&Channels and sync…", self, shortcut=QKeySequence("Ctrl+Shift+C"))
+        file_menu = self.menuBar().addMenu(_("&File"))
+        channels = QAction(_("&Channels and sync…"), self, shortcut=QKeySequence("Ctrl+Shift+C"))
         channels.triggered.connect(self.show_channels)
         file_menu.addAction(channels)
-        import_action = QAction("&Import orders from a file…", self, shortcut=QKeySequence("Ctrl+I"))
+        import_action = QAction(_("&Import orders from a file…"), self,
+                                shortcut=QKeySequence("Ctrl+I"))
         import_action.triggered.connect(self.import_orders)
         file_menu.addAction(import_action)
         file_menu.addSeparator()
-        self._add_action(file_menu, "&Seller profile…", self.edit_seller_profile)
-        self._add_action(file_menu, "P&rinters…", lambda: PrintersDialog(self.settings, self).exec())
+        self._add_action(file_menu, _("&Seller profile…"), self.edit_seller_profile)
+        self._add_action(file_menu, _("P&rinters…"),
+                         lambda: PrintersDialog(self.settings, self).exec())
         file_menu.addSeparator()
-        self._add_action(file_menu, "&Backup now", self.backup_now)
-        self._add_action(file_menu, "R&estore from a backup…", self.restore_backup)
+        self._add_action(file_menu, _("Interface &language…"), self.choose_language)
         file_menu.addSeparator()
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        self._add_action(file_menu, _("&Backup now"), self.backup_now)
+        self._add_action(file_menu, _("R&estore from a backup…"), self.restore_backup)
+        file_menu.addSeparator()
+        quit_action = QAction(_("&Quit"), self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
-        view_menu = self.menuBar().addMenu("&View")
-        find = QAction("&Find orders", self, shortcut=QKeySequence.StandardKey.Find)
+        view_menu = self.menuBar().addMenu(_("&View"))
+        find = QAction(_("&Find orders"), self, shortcut=QKeySequence.StandardKey.Find)
         find.triggered.connect(self.focus_search)
-        refresh = QAction("&Refresh", self, shortcut=QKeySequence.StandardKey.Refresh)
+        refresh = QAction(_("&Refresh"), self, shortcut=QKeySequence.StandardKey.Refresh)
         refresh.triggered.connect(self.refresh)
-        clear = QAction("&Clear filters", self, shortcut=QKeySequence("Ctrl+Shift+L"))
+        clear = QAction(_("&Clear filters"), self, shortcut=QKeySequence("Ctrl+Shift+L"))
         clear.triggered.connect(self.clear_filters)
         for action in (find, refresh, clear):
             view_menu.addAction(action)
-        order_menu = self.menuBar().addMenu("&Order")
-        self.ship_action = QAction("Mark &shipped…", self, shortcut=QKeySequence("Ctrl+Shift+S"))
+        order_menu = self.menuBar().addMenu(_("&Order"))
+        self.ship_action = QAction(_("Mark &shipped…"), self,
+                                   shortcut=QKeySequence("Ctrl+Shift+S"))
         self.ship_action.triggered.connect(self.mark_selected_shipped)
         self.ship_action.setEnabled(False)
         order_menu.addAction(self.ship_action)
         order_menu.addSeparator()
-        self._add_action(order_menu, "&Print label and customs papers", self.print_selected_papers,
-                         "Ctrl+P")
-        self._add_action(order_menu, "Pre&view papers…",
+        self._add_action(order_menu, _("&Print label and customs papers"),
+                         self.print_selected_papers, "Ctrl+P")
+        self._add_action(order_menu, _("Pre&view papers…"),
                          lambda: self.preview_papers(self.selected_order_ids()), "Ctrl+Shift+V")
-        self._add_action(order_menu, "Print &batch…", self.print_batch, "Ctrl+Shift+B")
+        self._add_action(order_menu, _("Print &batch…"), self.print_batch, "Ctrl+Shift+B")
         order_menu.addSeparator()
-        self._add_action(order_menu, "Pac&k mode", self.open_pack_mode, "F9")
-        self._add_action(order_menu, "Pack as a ba&tch…", self.pack_as_batch, "Shift+F9")
+        self._add_action(order_menu, _("Pac&k mode"), self.open_pack_mode, "F9")
+        self._add_action(order_menu, _("Pack as a ba&tch…"), self.pack_as_batch, "Shift+F9")
         order_menu.addSeparator()
-        self._add_action(order_menu, "&Returns and exchanges", self.show_returns, "Ctrl+Shift+R")
-        self.return_action = self._add_action(order_menu, "&New return for this order…",
+        self._add_action(order_menu, _("&Returns and exchanges"), self.show_returns, "Ctrl+Shift+R")
+        self.return_action = self._add_action(order_menu, _("&New return for this order…"),
                                               self.new_return, "Ctrl+Alt+R")
-        catalog_menu = self.menuBar().addMenu("&Catalog")
-        self._add_action(catalog_menu, "&Products…", self.show_products, "Ctrl+Shift+P")
-        self._add_action(catalog_menu, "&Seller profile…", self.edit_seller_profile)
-        help_menu = self.menuBar().addMenu("&Help")
-        self._add_action(help_menu, "Save &logs for support…", self.save_support_logs)
-        about = QAction("&About fulfill", self)
+        catalog_menu = self.menuBar().addMenu(_("&Catalog"))
+        self._add_action(catalog_menu, _("&Products…"), self.show_products, "Ctrl+Shift+P")
+        self._add_action(catalog_menu, _("&Seller profile…"), self.edit_seller_profile)
+        help_menu = self.menuBar().addMenu(_("&Help"))
+        self._add_action(help_menu, _("&First-run setup…"), self.show_first_run)
+        self._add_action(help_menu, _("Save &logs for support…"), self.save_support_logs)
+        about = QAction(_("&About fulfill"), self)
         about.triggered.connect(lambda: QMessageBox.about(
-            self, "About fulfill", f"fulfill {__version__}\nOrders, customs papers and parcels "
-            "for cross-border sellers.\n\nStore: " + str(self.store_path)))
+            self, _("About fulfill"), f"fulfill {__version__}\n"
+            + _("Orders, customs papers and parcels for cross-border sellers.") + "\n\n"
+            + _("Store: {path}").format(path=self.store_path)))
         help_menu.addAction(about)
 
     def _add_action(self, menu, text: str, slot, shortcut: str = "") -> QAction:
@@ -238,7 +248,7 @@ class MainWindow(QMainWindow):
         self._query_started = time.perf_counter()
         self._shown = None
         self._counts = {}
-        self.shown_label.setText("Searching…" if flt.search.strip() else "Loading…")
+        self.shown_label.setText(_("Searching…") if flt.search.strip() else _("Loading…"))
         self._reader.submit("ids", lambda db: order_ids(db, flt, sort), self._apply_ids, self._failed)
         self._reader.submit("counts", lambda db: status_counts(db, flt), self._apply_counts, self._failed)
 
@@ -256,8 +266,8 @@ class MainWindow(QMainWindow):
         self.table.setVisible(bool(ids))
         self.empty_hint.setVisible(not ids)
         self.empty_hint.setText(
-            "No orders match these filters. Press Ctrl+Shift+L to clear them."
-            if self.model.rowCount() == 0 and self._any_filter() else "No orders yet."
+            _("No orders match these filters. Press Ctrl+Shift+L to clear them.")
+            if self.model.rowCount() == 0 and self._any_filter() else _("No orders yet.")
         )
         row = self.model.row_of(keep) if keep is not None else None
         if row is not None:
@@ -279,18 +289,26 @@ class MainWindow(QMainWindow):
         """"Showing 42 of 300 orders · 11 awaiting shipment · 1 on hold": what needs work now."""
         if self._shown is None:
             return
-        parts = [f"Showing {self._shown:,} order{'s' if self._shown != 1 else ''}"]
+        shown = f"{self._shown:,}"
+        parts = [ngettext("Showing {shown} order", "Showing {shown} orders",
+                          self._shown).format(shown=shown)]
         if self._counts:
-            parts[0] = f"Showing {self._shown:,} of {sum(self._counts.values()):,} orders"
-            parts += [f"{self._counts[s]:,} {s.label.lower()}" for s in OrderStatus
-                      if s.is_open and self._counts.get(s)]
+            total = sum(self._counts.values())
+            parts[0] = ngettext("Showing {shown} of {total} order",
+                                "Showing {shown} of {total} orders", total).format(
+                                    shown=shown, total=f"{total:,}")
+            # Translators: a count of orders in one status, e.g. "4 awaiting shipment".
+            per_status = _("{count} {status}")
+            parts += [per_status.format(count=f"{self._counts[s]:,}", status=labels.order_status(s).lower())
+                      for s in OrderStatus if s.is_open and self._counts.get(s)]
         self.shown_label.setText(" · ".join(parts))
 
     def _any_filter(self) -> bool:
         return self.current_filter() != OrderFilter()
 
     def _failed(self, error: Exception) -> None:
-        message = str(error) if isinstance(error, FulfillError) else f"Reading the store failed: {error}"
+        message = (str(error) if isinstance(error, FulfillError)
+                   else _("Reading the store failed: {error}").format(error=error))
         self.shown_label.setText(message)
         # Non-modal: the desk stays usable, and a burst of failures does not stack dialogs.
         if self._error_box is None:
@@ -327,7 +345,7 @@ class MainWindow(QMainWindow):
         order_id = self._selected_id
         order = OrderRepository(self._db).get(order_id)
         account = self._accounts.get(order.account_id)
-        dialog = ShipDialog(order, account.platform.label if account else "The platform", self)
+        dialog = ShipDialog(order, account.platform.label if account else _("The platform"), self)
         if dialog.exec() != ShipDialog.DialogCode.Accepted:
             return
         carrier, tracking = dialog.carrier_name(), dialog.tracking_number()
@@ -341,7 +359,7 @@ class MainWindow(QMainWindow):
             self.show_order(order_id)
             self.refresh()
 
-        self.shown_label.setText(f"Marking {order.order_number} shipped…")
+        self.shown_label.setText(_("Marking {number} shipped…").format(number=order.order_number))
         self.worker.submit(job, done, self._failed, owner=self)
 
     # --- papers and catalogue ----------------------------------------------------------
@@ -353,7 +371,7 @@ class MainWindow(QMainWindow):
 
     def preview_papers(self, ids: list[int], kind: str = "label", title: str = "") -> None:
         if not ids:
-            self.statusBar().showMessage("Select the orders whose papers to preview.", 8000)
+            self.statusBar().showMessage(_("Select the orders whose papers to preview."), 8000)
             return
         if self.papers_window is not None:
             self.papers_window.close()
@@ -369,12 +387,23 @@ class MainWindow(QMainWindow):
         """Labels for several selected orders, else for every order the desk lists."""
         selected = self.selected_order_ids()
         if len(selected) > 1:
-            self.preview_papers(selected, title=f"{len(selected):,} selected orders")
+            self.preview_papers(selected, title=ngettext(
+                "{count} selected order", "{count} selected orders", len(selected)).format(
+                    count=f"{len(selected):,}"))
             return
         flt, sort = self.current_filter(), self._sort
-        status = flt.statuses[0].label.lower() if flt.statuses else "listed"
+        status = labels.order_status(flt.statuses[0]).lower() if flt.statuses else None
+
+        def batch_title(ids: list[int]) -> str:
+            count = f"{len(ids):,}"
+            if status is None:
+                return ngettext("batch of {count} listed order", "batch of {count} listed orders",
+                                len(ids)).format(count=count)
+            return ngettext("batch of {count} {status} order", "batch of {count} {status} orders",
+                            len(ids)).format(count=count, status=status)
+
         self._reader.submit("batch", lambda db: order_ids(db, flt, sort), lambda ids: (
-            self.preview_papers(ids, title=f"batch of {len(ids):,} {status} orders")), self._failed)
+            self.preview_papers(ids, title=batch_title(ids))), self._failed)
 
     # --- packing ---------------------------------------------------------------------------
     def open_pack_mode(self, batch_id: int | None = None) -> None:
@@ -426,7 +455,7 @@ class MainWindow(QMainWindow):
 
     def new_return(self) -> None:
         if self._selected_id is None:
-            self.statusBar().showMessage("Select the order the buyer wants to return.", 8000)
+            self.statusBar().showMessage(_("Select the order the buyer wants to return."), 8000)
             return
         self.show_returns().new_return_for(self._selected_id)
 
@@ -448,31 +477,31 @@ class MainWindow(QMainWindow):
 
     def edit_seller_profile(self) -> None:
         open_seller_profile(self, self.worker, lambda _profile: self.statusBar().showMessage(
-            "Seller profile saved.", 8000))
+            _("Seller profile saved."), 8000))
 
     # --- backups -------------------------------------------------------------------------
     def backup_now(self) -> None:
         def done(backup) -> None:
-            self.statusBar().showMessage(f"Backed up to {backup.path}", 15000)
+            self.statusBar().showMessage(_("Backed up to {path}").format(path=backup.path), 15000)
 
-        self.statusBar().showMessage("Backing up the store…")
+        self.statusBar().showMessage(_("Backing up the store…"))
         self.worker.submit(lambda _store, _p, _c: backups.back_up(self.store_path), done,
                            self._failed, owner=self)
 
     def restore_backup(self) -> None:
         """Choose a backup (or any file), check it, confirm, then replace the store."""
         found = backups.backups(self.store_path)
-        other = "Another file…"
+        other = _("Another file…")
         labels = [backup.label for backup in found] + [other]
-        choice, ok = QInputDialog.getItem(self, "Restore from a backup",
-                                          "Replace the store with the backup of:", labels, 0,
+        choice, ok = QInputDialog.getItem(self, _("Restore from a backup"),
+                                          _("Replace the store with the backup of:"), labels, 0,
                                           False)
         if not ok:
             return
         if choice == other:
             name, _filter = QFileDialog.getOpenFileName(
-                self, "Restore from a backup", str(paths.backups_dir(self.store_path)),
-                "fulfill stores (*.sqlite);;All files (*)")
+                self, _("Restore from a backup"), str(paths.backups_dir(self.store_path)),
+                _("fulfill stores") + " (*.sqlite);;" + _("All files") + " (*)")
             if not name:
                 return
             path = Path(name)
@@ -483,10 +512,11 @@ class MainWindow(QMainWindow):
 
     def _confirm_restore(self, check) -> None:
         answer = QMessageBox.question(
-            self, "Restore from a backup",
-            f"Replace the store with {check.path.name}?\n\nIt holds {check.orders:,} orders "
-            f"and {check.returns:,} returns. The store as it is now is backed up first, so "
-            "this can be undone; fulfill reopens on the restored store.")
+            self, _("Restore from a backup"),
+            _("Replace the store with {file}?").format(file=check.path.name) + "\n\n"
+            + _("It holds {orders} orders and {returns} returns. The store as it is now is backed "
+                "up first, so this can be undone; fulfill reopens on the restored store.").format(
+                    orders=f"{check.orders:,}", returns=f"{check.returns:,}"))
         if answer == QMessageBox.StandardButton.Yes:
             self.restore_from(check.path)
 
@@ -497,9 +527,11 @@ class MainWindow(QMainWindow):
         self.close()
         try:
             safety = backups.restore(self.store_path, path)
-            message = f"Restored {path.name}. The store as it was is kept as {safety.path.name}."
+            message = _("Restored {file}. The store as it was is kept as {copy}.").format(
+                file=path.name, copy=safety.path.name)
         except FulfillError as error:
-            message = f"Nothing was restored: {error.message} {error.advice}"
+            message = _("Nothing was restored: {problem} {advice}").format(
+                problem=error.message, advice=error.advice)
         successor = MainWindow(self.store_path, demo=self.demo, settings=self.settings)
         _open_windows.append(successor)
         successor.show()
@@ -507,20 +539,50 @@ class MainWindow(QMainWindow):
         app.setQuitOnLastWindowClosed(True)
         return successor
 
+    def choose_language(self) -> None:
+        """The interface language (documents keep theirs); used from the next start."""
+        codes = list(translation.LANGUAGES)
+        current = chosen_language(self.settings)
+        name, ok = QInputDialog.getItem(
+            self, _("Interface language"), _("Show fulfill in:"),
+            list(translation.LANGUAGES.values()), codes.index(current), False)
+        if not ok:
+            return
+        language = codes[list(translation.LANGUAGES.values()).index(name)]
+        save_language(self.settings, language)
+        if language != translation.current_language():
+            QMessageBox.information(self, _("Interface language"), _(
+                "fulfill will be in {language} the next time it starts. Documents keep "
+                "choosing their languages by destination.").format(language=name))
+
+    def show_first_run(self) -> None:
+        """The first-run questions again (Help menu); answers go into this store."""
+        from fulfill.ui.first_run import FirstRunWizard, save_choice
+
+        with Store.open(self.store_path, check_integrity=False) as store:
+            profile = store.settings.seller_profile()
+        wizard = FirstRunWizard(self.settings, profile, self)
+        wizard.language_chosen.connect(lambda language: save_language(self.settings, language))
+        if wizard.exec() == FirstRunWizard.DialogCode.Accepted:
+            save_choice(self.store_path, wizard.choice())
+            self.statusBar().showMessage(_("Seller profile saved."), 8000)
+
     def save_support_logs(self) -> None:
         """The logs, secrets masked, zipped where the seller chooses, to send to support."""
         name = f"fulfill-logs-{time.strftime('%Y%m%d-%H%M')}.zip"
-        chosen, _filter = QFileDialog.getSaveFileName(self, "Save logs for support",
+        chosen, _filter = QFileDialog.getSaveFileName(self, _("Save logs for support"),
                                                       str(Path.home() / name), "Zip (*.zip)")
         if not chosen:
             return
         try:
             path = support_bundle(Path(chosen))
         except OSError as error:
-            QMessageBox.warning(self, "Save logs", f"{chosen} could not be written: "
-                                f"{error.strerror or error}. Choose another folder.")
+            QMessageBox.warning(self, _("Save logs"), _(
+                "{file} could not be written: {reason}. Choose another folder.").format(
+                    file=chosen, reason=error.strerror or error))
             return
-        self.statusBar().showMessage(f"Saved {path}: tokens and keys are masked in it.", 15000)
+        self.statusBar().showMessage(
+            _("Saved {file}: tokens and keys are masked in it.").format(file=path), 15000)
 
     # --- actions ---------------------------------------------------------------------
     def show_channels(self) -> None:
@@ -531,7 +593,7 @@ class MainWindow(QMainWindow):
     def import_orders(self) -> None:
         """Order sheets from marketplaces without an API (Gmarket, 11st, Naver Excel…)."""
         def imported(_result, summary: str) -> None:
-            self.statusBar().showMessage(f"Imported: {summary}", 15000)
+            self.statusBar().showMessage(_("Imported: {summary}").format(summary=summary), 15000)
             self._reload_accounts()
 
         dialog = open_import_dialog(self, self.store_path, self.worker,

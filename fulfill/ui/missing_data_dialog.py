@@ -24,13 +24,31 @@ from fulfill.domain import (
 from fulfill.domain.catalog import normalize_hs_code
 from fulfill.services.parcels import Gap
 from fulfill.ui.account_dialog import BAD_COLOUR, MUTED_COLOUR
-from fulfill.ui.catalog_window import origin_problem
+from fulfill.translation import _, ngettext
+from fulfill.ui.catalog_window import gap_label, list_text, origin_problem
 from fulfill.ui.seller_profile_dialog import open_seller_profile
 from fulfill.ui.ship_dialog import CARRIERS
 from fulfill.ui.store_worker import StoreWorker
 from fulfill.ui.tables import ReadOnlyTable
 
 PRODUCT_GAPS = ("product", "HS code", "country of origin", "net weight", "customs description")
+
+
+def _action_texts(action: str, count: int, others: int) -> tuple[str, str, str]:
+    """The heading, the save button and the skip button for what the caller wants to do
+    ("print", "pack" or "preview"), as whole sentences so each language can word them."""
+    n, m = f"{count:,}", f"{others:,}"
+    if action == "pack":
+        return (ngettext("{n} order cannot pack yet.", "{n} orders cannot pack yet.",
+                         count).format(n=n),
+                _("Save and pack"), _("Pack the other {n} only").format(n=m))
+    if action == "preview":
+        return (ngettext("{n} order cannot preview yet.", "{n} orders cannot preview yet.",
+                         count).format(n=n),
+                _("Save and preview"), _("Preview the other {n} only").format(n=m))
+    return (ngettext("{n} order cannot print yet.", "{n} orders cannot print yet.",
+                     count).format(n=n),
+            _("Save and print"), _("Print the other {n} only").format(n=m))
 
 
 @dataclass
@@ -75,18 +93,20 @@ class MissingDataDialog(QDialog):
         self.skip_requested = False
         self.sku_fields: dict[str, _SkuFields] = {}
         self.tracking_fields: dict[int, _TrackingFields] = {}
-        self.setWindowTitle("Missing customs data")
+        self.setWindowTitle(_("Missing customs data"))
         self.setMinimumSize(900, 560)
 
         count = len(blocked)
-        self.heading = QLabel(f"<b>{count} order{'s' if count != 1 else ''} cannot {action} "
-                              "yet.</b> Fill in what is missing below; it is saved to the "
-                              "products and orders, so the next parcel has it too.")
+        others = total_orders - count
+        heading, save_text, skip_text = _action_texts(action, count, others)
+        self.heading = QLabel(f"<b>{escape(heading)}</b> " + escape(
+            _("Fill in what is missing below; it is saved to the products and orders, so the "
+              "next parcel has it too.")))
         self.heading.setWordWrap(True)
-        self.gap_table = ReadOnlyTable(["Order", "SKU", "Missing", "Detail"], (180, 150, 140, 300),
-                                       stretch=3)
-        rows = [[(order_numbers.get(order_id, str(order_id)), ""), (gap.sku, ""), (gap.what, ""),
-                 (gap.detail, gap.detail)]
+        self.gap_table = ReadOnlyTable([_("Order"), _("SKU"), _("Missing"), _("Detail")],
+                                       (180, 150, 140, 300), stretch=3)
+        rows = [[(order_numbers.get(order_id, str(order_id)), ""), (gap.sku, ""),
+                 (gap_label(gap.what), ""), (gap.detail, gap.detail)]
                 for order_id, gaps in blocked.items() for gap in gaps]
         self.gap_table.fill(rows)
         self.gap_table.setMaximumHeight(min(8, len(rows) + 1) * (self.fontMetrics().height() + 10) + 8)
@@ -94,7 +114,7 @@ class MissingDataDialog(QDialog):
         self.fields_box = QWidget()
         self.fields_layout = QVBoxLayout(self.fields_box)
         self.fields_layout.setContentsMargins(0, 0, 0, 0)
-        self.loading = QLabel("Reading the products…")
+        self.loading = QLabel(_("Reading the products…"))
         self.fields_layout.addWidget(self.loading)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -113,15 +133,14 @@ class MissingDataDialog(QDialog):
         self.error.setVisible(False)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = self.buttons.addButton(f"Save and {action}",
+        self.save_button = self.buttons.addButton(save_text,
                                                   QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setDefault(True)
         self.save_button.setEnabled(False)
-        others = total_orders - count
         self.skip_button = None
         if others > 0:
-            self.skip_button = self.buttons.addButton(
-                f"{action.capitalize()} the other {others} only", QDialogButtonBox.ButtonRole.ActionRole)
+            self.skip_button = self.buttons.addButton(skip_text,
+                                                      QDialogButtonBox.ButtonRole.ActionRole)
             self.skip_button.clicked.connect(self._skip)
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
@@ -152,13 +171,14 @@ class MissingDataDialog(QDialog):
         if tracking:
             self.fields_layout.addWidget(self._tracking_box(tracking))
         if self.profile_gaps:
-            box = QGroupBox("Seller profile")
+            box = QGroupBox(_("Seller profile"))
             row = QHBoxLayout(box)
-            what = ", ".join(dict.fromkeys(g.detail.removeprefix("seller profile: ")
+            what = list_text(dict.fromkeys(g.detail.removeprefix("seller profile: ")
                                            for g in self.profile_gaps))
-            self.profile_label = QLabel(f"Missing: {escape(what)}.")
+            self.profile_label = QLabel(escape(_("Missing: {what}.").format(what=what)))
             self.profile_label.setWordWrap(True)
-            self.profile_button = QPushButton("Open seller &profile…")
+            self.profile_label.setTextFormat(Qt.TextFormat.RichText)
+            self.profile_button = QPushButton(_("Open seller &profile…"))
             self.profile_button.setAutoDefault(False)
             self.profile_button.clicked.connect(self._open_profile)
             row.addWidget(self.profile_label, 1)
@@ -167,8 +187,9 @@ class MissingDataDialog(QDialog):
         if self.other_gaps:
             text = "<br>".join(f"{escape(number)}: {escape(detail)}"
                                for number, detail in self.other_gaps)
-            note = QLabel(f"<span style='color:{MUTED_COLOUR}'>Cannot be fixed here — correct "
-                          f"these on the order or leave the order out:</span><br>{text}")
+            note = QLabel(f"<span style='color:{MUTED_COLOUR}'>"
+                          + escape(_("Cannot be fixed here — correct these on the order or "
+                                     "leave the order out:")) + f"</span><br>{text}")
             note.setWordWrap(True)
             self.fields_layout.addWidget(note)
         self.fields_layout.addStretch(1)
@@ -180,16 +201,16 @@ class MissingDataDialog(QDialog):
 
     def _products_box(self, missing_by_sku: dict[str, set[str]], products: dict[str, Product],
                       titles: dict[str, str]) -> QGroupBox:
-        box = QGroupBox("Products")
+        box = QGroupBox(_("Products"))
         grid = QGridLayout(box)
-        for column, caption in enumerate(("SKU", "HS code", "Origin", "Net weight",
-                                          "Customs description in English")):
+        for column, caption in enumerate((_("SKU"), _("HS code"), _("Origin"), _("Net weight"),
+                                          _("Customs description in English"))):
             grid.addWidget(QLabel(f"<b>{caption}</b>"), 0, column)
         grid.setColumnStretch(4, 1)
         for row, sku in enumerate(sorted(missing_by_sku), start=1):
             product = products.get(sku)
             title = product.title if product else titles.get(sku, "")
-            new = " <i>(new)</i>" if product is None else ""
+            new = " <i>" + escape(_("(new)")) + "</i>" if product is None else ""
             name = QLabel(f"{escape(sku)}{new}<br><span style='color:{MUTED_COLOUR}'>"
                           f"{escape(title[:40])}</span>")
             name.setToolTip(title)
@@ -205,6 +226,7 @@ class MissingDataDialog(QDialog):
             weight.setFixedWidth(110)
             weight.setValue(product.unit_weight_g if product else 0)
             english = (product.customs_descriptions.get("en", "") if product else "") or ""
+            # An example of the English description: not translated.
             description = QLineEdit(english, placeholderText=title or "Face cream, 50 ml")
             fields = _SkuFields(sku, title, product, hs, origin, weight, description)
             self.sku_fields[sku] = fields
@@ -216,15 +238,16 @@ class MissingDataDialog(QDialog):
         return box
 
     def _tracking_box(self, order_ids: list[int]) -> QGroupBox:
-        box = QGroupBox("Tracking numbers — labels print the carrier's number")
+        box = QGroupBox(_("Tracking numbers — labels print the carrier's number"))
         grid = QGridLayout(box)
-        for column, caption in enumerate(("Order", "Carrier", "Tracking number")):
+        for column, caption in enumerate((_("Order"), _("Carrier"), _("Tracking number"))):
             grid.addWidget(QLabel(f"<b>{caption}</b>"), 0, column)
         grid.setColumnStretch(2, 1)
         for row, order_id in enumerate(order_ids, start=1):
             carrier = QComboBox(editable=True)
             carrier.addItems(CARRIERS)
-            number = QLineEdit(placeholderText="Scan or type it, e.g. EE123456785KR")
+            number = QLineEdit(placeholderText=_("Scan or type it, e.g. {example}").format(
+                example="EE123456785KR"))
             self.tracking_fields[order_id] = _TrackingFields(order_id, carrier, number)
             grid.addWidget(QLabel(escape(self.order_numbers.get(order_id, str(order_id)))), row, 0)
             grid.addWidget(carrier, row, 1)
@@ -240,7 +263,7 @@ class MissingDataDialog(QDialog):
 
     @staticmethod
     def _hs_error(text: str) -> str | None:
-        return hs_problem(text.strip()) if text.strip() else "no HS code"
+        return hs_problem(text.strip()) if text.strip() else _("no HS code")
 
     # --- saving ------------------------------------------------------------------------
     def products(self) -> list[Product]:
@@ -256,7 +279,8 @@ class MissingDataDialog(QDialog):
                 raise ValueError(f"{fields.sku}: {problem}.")
             if fields.weight.value() <= 0:
                 fields.weight.setFocus()
-                raise ValueError(f"{fields.sku}: type the net weight of one item in grams.")
+                raise ValueError(_("{sku}: type the net weight of one item in grams.").format(
+                    sku=fields.sku))
             base = fields.product or Product(fields.sku, fields.title)
             descriptions = dict(base.customs_descriptions)
             if english := fields.description.text().strip():
@@ -264,8 +288,8 @@ class MissingDataDialog(QDialog):
             # The title stands in for the description only when customs can read it.
             if not (descriptions.get("en") or (base.title and is_latin(base.title))):
                 fields.description.setFocus()
-                raise ValueError(f"{fields.sku}: describe the goods in English, e.g. "
-                                 "“Face cream, 50 ml”.")
+                raise ValueError(_("{sku}: describe the goods in English, e.g. “{example}”.")
+                                 .format(sku=fields.sku, example="Face cream, 50 ml"))
             edited.append(replace(base, hs_code=normalize_hs_code(fields.hs_code.text().strip()),
                                   origin_country=origin, unit_weight_g=fields.weight.value(),
                                   customs_descriptions=descriptions))
@@ -313,14 +337,15 @@ class MissingDataDialog(QDialog):
         def saved(profile) -> None:
             still = profile.missing()
             self.profile_label.setText(
-                f"Still missing: {escape(', '.join(still))}." if still
-                else "<span style='color:#1e6b34'>✔ Seller profile complete.</span>")
+                escape(_("Still missing: {what}.").format(what=list_text(still))) if still
+                else "<span style='color:#1e6b34'>✔ " + escape(_("Seller profile complete."))
+                + "</span>")
 
         open_seller_profile(self, self.worker, saved)
 
     def _failed(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)
-        self.error.setText(f"Saving did not work: {error}")
+        self.error.setText(_("Saving did not work: {error}").format(error=error))
         self.error.setVisible(True)
 
 

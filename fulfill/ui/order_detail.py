@@ -12,6 +12,8 @@ from fulfill.domain.returns import Rma
 from fulfill.i18n import country_name, format_datetime, format_money
 from fulfill.storage.audit import AuditEntry
 from fulfill.storage.outbox import OutboxItem
+from fulfill.ui import labels
+from fulfill.translation import _
 from fulfill.ui.orders_model import STATUS_TINTS
 
 _STYLE = """
@@ -25,6 +27,10 @@ _STYLE = """
   .section { margin-top: 14px; font-weight: bold; }
 </style>
 """
+
+
+def _section(title: str) -> str:
+    return f"<div class='section'>{title}</div>"
 
 
 def _address_block(text: AddressText) -> str:
@@ -44,12 +50,18 @@ def _write_back_text(item: OutboxItem | None, platform: str) -> str:
     if item is None:
         return ""
     if item.state == "done":
-        return f"<span style='color:#1e7b34'>✓ {platform} has the tracking number</span>"
+        text = _("{platform} has the tracking number").format(platform=platform)
+        return f"<span style='color:#1e7b34'>✓ {text}</span>"
     if item.state == "failed":
-        return (f"<span style='color:#b3261e'>{platform} refused it: {escape(item.last_error)}"
-                "</span>")
-    waiting = f" — last try: {escape(item.last_error)}" if item.last_error else ""
-    return f"<span style='color:#8a5a00'>waiting to tell {platform}{waiting}</span>"
+        text = _("{platform} refused it: {error}").format(platform=platform,
+                                                          error=escape(item.last_error))
+        return f"<span style='color:#b3261e'>{text}</span>"
+    if item.last_error:
+        text = _("waiting to tell {platform} — last try: {error}").format(
+            platform=platform, error=escape(item.last_error))
+    else:
+        text = _("waiting to tell {platform}").format(platform=platform)
+    return f"<span style='color:#8a5a00'>{text}</span>"
 
 
 def _shipments_html(shipments: list[Shipment], write_backs: list[OutboxItem], platform: str,
@@ -61,16 +73,18 @@ def _shipments_html(shipments: list[Shipment], write_backs: list[OutboxItem], pl
         f"</td><td>{_write_back_text(by_tracking.get(s.tracking_number), platform)}</td></tr>"
         for s in shipments
     ]
-    return "<div class='section'>Shipments</div><table>" + "".join(rows) + "</table>"
+    return _section(_("Shipments")) + "<table>" + "".join(rows) + "</table>"
 
 
 def _returns_html(rmas: list[Rma], locale: str | None) -> str:
+    pieces = _("{count} pc")
     rows = "".join(
-        f"<tr><td><a href='rma:{rma.id}'>{escape(rma.code)}</a></td><td>{escape(rma.kind.label)}"
-        f"</td><td>{escape(rma.status.label)}</td><td>{rma.item_count} pc</td><td class='num'>"
+        f"<tr><td><a href='rma:{rma.id}'>{escape(rma.code)}</a></td><td>{escape(labels.return_kind(rma.kind))}"
+        f"</td><td>{escape(labels.return_status(rma.status))}</td><td>{pieces.format(count=rma.item_count)}</td>"
+        f"<td class='num'>"
         f"{escape(format_money(rma.refunded, locale)) if rma.refunds else ''}</td></tr>"
         for rma in rmas)
-    return f"<div class='section'>Returns and refunds</div><table>{rows}</table>"
+    return _section(_("Returns and refunds")) + f"<table>{rows}</table>"
 
 
 def order_html(
@@ -84,25 +98,26 @@ def order_html(
         _STYLE,
         f"<h2>{escape(order.order_number)}</h2>",
         f"<div class='muted'>{channel} · {escape(format_datetime(order.ordered_at, locale))}</div>",
-        f"<p><span class='badge' style='background:{tint}'>&nbsp;{order.status.label}&nbsp;</span></p>",
-        "<div class='section'>Ship to</div><table><tr>",
-        f"<td valign='top'><span class='muted'>As the buyer typed it</span><br>"
+        f"<p><span class='badge' style='background:{tint}'>&nbsp;{escape(labels.order_status(order.status))}&nbsp;</span></p>",
+        _section(_("Ship to")) + "<table><tr>",
+        "<td valign='top'><span class='muted'>" + _("As the buyer typed it") + "</span><br>"
         f"{_address_block(address.typed)}</td>",
     ]
     if address.latin:
-        parts.append(f"<td valign='top'><span class='muted'>Latin form for carrier</span><br>"
-                     f"{_address_block(address.latin)}</td>")
+        parts.append("<td valign='top'><span class='muted'>" + _("Latin form for carrier")
+                     + f"</span><br>{_address_block(address.latin)}</td>")
     elif address.needs_latin_form:
-        parts.append("<td valign='top'><span style='color:#b3261e'>No Latin form yet: the carrier "
-                     "label needs one.</span></td>")
+        missing = _("No Latin form yet: the carrier label needs one.")
+        parts.append(f"<td valign='top'><span style='color:#b3261e'>{missing}</span></td>")
     parts.append("</tr></table>")
     contact = [f"{escape(country_name(address.country_code, locale))} ({address.country_code})"]
     contact += [escape(v) for v in (address.postal_code, address.phone, address.email) if v]
     parts.append(f"<div>{' · '.join(contact)}</div>")
 
-    parts.append("<div class='section'>Items</div><table width='100%'>"
-                 "<tr><th>SKU</th><th>Item</th><th class='num'>Qty</th>"
-                 "<th class='num'>Unit</th><th class='num'>Amount</th></tr>")
+    sku, item, qty, unit, amount = _("SKU"), _("Item"), _("Qty"), _("Unit"), _("Amount")
+    parts.append(_section(_("Items")) + "<table width='100%'>"
+                 f"<tr><th>{sku}</th><th>{item}</th><th class='num'>{qty}</th>"
+                 f"<th class='num'>{unit}</th><th class='num'>{amount}</th></tr>")
     for line in order.lines:
         parts.append(
             f"<tr><td>{escape(line.sku)}</td><td>{escape(line.title)}</td>"
@@ -111,31 +126,31 @@ def order_html(
             f"<td class='num'>{escape(format_money(line.amount, locale))}</td></tr>"
         )
     parts.append("</table><table align='right'>")
-    parts.append(_money_row("Subtotal", order.subtotal, locale))
-    parts.append(_money_row("Shipping", order.shipping, locale))
-    parts.append(_money_row("Tax", order.tax, locale))
-    parts.append(_money_row("Discount", -order.discount if order.discount else None, locale))
-    parts.append(_money_row("Total", order.grand_total, locale, bold=True))
+    parts.append(_money_row(_("Subtotal"), order.subtotal, locale))
+    parts.append(_money_row(_("Shipping"), order.shipping, locale))
+    parts.append(_money_row(_("Tax"), order.tax, locale))
+    parts.append(_money_row(_("Discount"), -order.discount if order.discount else None, locale))
+    parts.append(_money_row(_("Total"), order.grand_total, locale, bold=True))
     parts.append("</table><br clear='all'>")
 
     if shipments:
-        platform = account.platform.label if account else "the platform"
+        platform = account.platform.label if account else _("the platform")
         parts.append(_shipments_html(list(shipments), list(write_backs), platform, locale))
     if rmas:
         parts.append(_returns_html(list(rmas), locale))
     if order.buyer_name or order.buyer_email:
         buyer = " · ".join(escape(v) for v in (order.buyer_name, order.buyer_email) if v)
-        parts.append(f"<div class='section'>Buyer</div><div>{buyer}</div>")
+        parts.append(_section(_("Buyer")) + f"<div>{buyer}</div>")
     if order.note:
-        parts.append(f"<div class='section'>Note</div><div>{escape(order.note)}</div>")
+        parts.append(_section(_("Note")) + f"<div>{escape(order.note)}</div>")
     if history:
-        parts.append("<div class='section'>History</div><table>")
+        parts.append(_section(_("History")) + "<table>")
         for entry in history:
             change = escape(entry.action)
             if entry.action == "status":
                 change = f"{escape(entry.old_value)} → {escape(entry.new_value)}"
             elif entry.action == "created":
-                change = f"imported as {escape(entry.new_value)}"
+                change = _("imported as {status}").format(status=escape(entry.new_value))
             who = escape(entry.actor)
             note = f" — {escape(entry.note)}" if entry.note else ""
             parts.append(f"<tr><td class='muted'>{escape(format_datetime(entry.at, locale, 'short'))}"
@@ -146,7 +161,8 @@ def order_html(
 
 class OrderDetailView(QTextBrowser):
     rmaClicked = Signal(int)  # an RMA code in the Returns section was clicked
-    PLACEHOLDER = "<p style='color:#5a6270'>Select an order to see its items, address and history.</p>"
+    PLACEHOLDER = ("<p style='color:#5a6270'>"
+                   + _("Select an order to see its items, address and history.") + "</p>")
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)

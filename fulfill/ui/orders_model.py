@@ -14,6 +14,8 @@ from PySide6.QtGui import QBrush, QColor
 from fulfill.domain import OrderStatus
 from fulfill.i18n import country_name, format_datetime, format_money
 from fulfill.storage.order_queries import DeskRow, OrderSort
+from fulfill.ui import labels
+from fulfill.translation import _
 
 FetchRows = Callable[[list[int]], dict[int, DeskRow]]
 ORDER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -29,14 +31,14 @@ class Column:
 
 
 COLUMNS = (
-    Column("ordered_at", "Ordered"),
-    Column("order_number", "Order"),
-    Column("channel", "Channel"),
-    Column("buyer", "Ship to"),
-    Column("country", "Country"),
-    Column("items", "Items", Qt.AlignmentFlag.AlignRight),
-    Column("total", "Total", Qt.AlignmentFlag.AlignRight),
-    Column("status", "Status"),
+    Column("ordered_at", _("Ordered")),
+    Column("order_number", _("Order")),
+    Column("channel", _("Channel")),
+    Column("buyer", _("Ship to")),
+    Column("country", _("Country")),
+    Column("items", _("Items"), Qt.AlignmentFlag.AlignRight),
+    Column("total", _("Total"), Qt.AlignmentFlag.AlignRight),
+    Column("status", _("Status")),
 )
 
 # Soft tints that stay readable with dark text; the label carries the meaning, not the colour.
@@ -167,5 +169,5 @@ class OrdersTableModel(QAbstractTableModel):
             row.country,
             str(row.item_count),
             format_money(row.total, self._locale),
-            ("⚠ " if row.problem else "") + row.status.label,
+            ("⚠ " if row.problem else "") + labels.order_status(row.status),
         )

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 
 from fulfill.services.pack_reports import BatchProgress, FixUp
 from fulfill.services.packing import PackSession
+from fulfill.translation import _
 
 # Banner moods: (background, text colour).
 MOODS = {
@@ -80,7 +81,7 @@ class Banner(QFrame):
 class LinesTable(QTableWidget):
     """The parcel's lines: what to pack, how many are in, done or not."""
 
-    HEADERS = ["SKU", "Item", "Packed", ""]
+    HEADERS = [_("SKU"), _("Item"), _("Packed"), ""]
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, len(self.HEADERS), parent)
@@ -140,11 +141,15 @@ class SideList(QWidget):
 
 _STATE_COLOURS = {"shipped": "#2d7d46", "stopped": "#c8102e", "set aside": "#8a6100",
                   "packing": "#17336b", "printed": "#17336b", "waiting": "#1d2430"}
+# The states as the packer reads them (the keys above stay as the service names them).
+# Translators: an order's state in the batch list of Pack mode.
+_STATE_NAMES = {"shipped": _("shipped"), "stopped": _("stopped"), "set aside": _("set aside"),
+                "packing": _("packing"), "printed": _("printed"), "waiting": _("waiting")}
 
 
 class BatchPanel(SideList):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Batch", parent)
+        super().__init__(_("Batch"), parent)
 
     def show_progress(self, progress: BatchProgress | None) -> None:
         self.list.clear()
@@ -155,22 +160,24 @@ class BatchPanel(SideList):
         self.summary.setText(progress.summary())
         for order in progress.orders:
             note = f" — {order.note}" if order.note else ""
-            self._item(f"{order.order_number}  {order.country}  · {order.state}{note}",
+            state = _STATE_NAMES.get(order.state, order.state)
+            self._item(f"{order.order_number}  {order.country}  · {state}{note}",
                        _STATE_COLOURS.get(order.state, "#1d2430"), order.order_id)
 
 
 class FixUpPanel(SideList):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Fix-up list", parent)
+        super().__init__(_("Fix-up list"), parent)
 
     def show_fix_ups(self, fix_ups: list[FixUp]) -> None:
         self.list.clear()
         waiting = [f for f in fix_ups if f.gaps]
         self.summary.setText(
-            "Set aside for missing customs data. Double-click one to fill it in."
-            if waiting else "Nothing set aside." if not fix_ups else "")
+            _("Set aside for missing customs data. Double-click one to fill it in.")
+            if waiting else _("Nothing set aside.") if not fix_ups else "")
         for fix in fix_ups:
             if fix.gaps:
                 self._item(f"{fix.order_number}: {'; '.join(fix.gaps)}", "#8a6100", fix.order_id)
             else:
-                self._item(f"{fix.order_number}: fixed — scan it to pack", "#2d7d46", fix.order_id)
+                self._item(_("{number}: fixed — scan it to pack").format(number=fix.order_number),
+                           "#2d7d46", fix.order_id)

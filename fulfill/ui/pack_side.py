@@ -9,6 +9,7 @@ from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from fulfill.services import pack_reports, papers
+from fulfill.translation import _
 from fulfill.ui.pack_panels import BatchPanel, FixUpPanel
 from fulfill.ui.store_worker import StoreWorker
 
@@ -26,13 +27,13 @@ class PackSide(QWidget):
         self.batch_id = batch_id
         self.batch_choice = QComboBox()
         self.batch_choice.activated.connect(self._batch_chosen)
-        self.pick_list_button = QPushButton("Pick list…")
+        self.pick_list_button = QPushButton(_("Pick list…"))
         self.pick_list_button.clicked.connect(lambda: self._batch_papers("pick-list"))
-        self.slips_button = QPushButton("Packing slips…")
+        self.slips_button = QPushButton(_("Packing slips…"))
         self.slips_button.clicked.connect(lambda: self._batch_papers("packing-slip"))
         self.batch_panel = BatchPanel()
         self.batch_panel.list.itemDoubleClicked.connect(self._reprint_chosen)
-        self.batch_panel.summary.setToolTip("Double-click an order to see and reprint its papers.")
+        self.batch_panel.summary.setToolTip(_("Double-click an order to see and reprint its papers."))
         self.fix_up_panel = FixUpPanel()
         self.fix_up_panel.list.itemDoubleClicked.connect(self._fix_up_chosen)
         buttons = QHBoxLayout()
@@ -59,7 +60,7 @@ class PackSide(QWidget):
         batches, progress, fix_ups, figures = result
         self.batch_choice.blockSignals(True)
         self.batch_choice.clear()
-        self.batch_choice.addItem("No batch — any order", None)
+        self.batch_choice.addItem(_("No batch — any order"), None)
         for batch_id, name, _created, _closed in batches:
             self.batch_choice.addItem(name, batch_id)
         self.batch_choice.setCurrentIndex(max(self.batch_choice.findData(self.batch_id), 0))

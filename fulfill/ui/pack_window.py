@@ -27,6 +27,7 @@ from fulfill.services import pack_actions, packing
 from fulfill.services.packing import PackSession, PackStop
 from fulfill.services.papers import PapersBlocked
 from fulfill.services.return_scans import ReturnScan, scan_returned_parcel
+from fulfill.translation import _, ngettext
 from fulfill.ui.feedback import Feedback
 from fulfill.ui.job_printer import JobPrinter
 from fulfill.ui.pack_panels import Banner, LinesTable
@@ -36,7 +37,7 @@ from fulfill.ui.store_worker import StoreWorker
 
 IDLE, PACKING, NEED_TRACKING, PRINTING, SHIP = "idle", "packing", "need tracking", "printing", "ship"
 HEARTBEAT_MS = 20_000
-READY_TEXT = "Scan a packing slip, an order number, a label or a return slip"
+READY_TEXT = _("Scan a packing slip, an order number, a label or a return slip")
 
 
 class PackWindow(QWidget):
@@ -53,7 +54,7 @@ class PackWindow(QWidget):
         self._batch_id = batch_id
         super().__init__(parent, Qt.WindowType.Window)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.setWindowTitle("Pack mode — fulfill")
+        self.setWindowTitle(_("Pack mode — fulfill"))
         self.store_path = Path(store_path)
         self.settings = settings
         self.station = StationSettings(settings)
@@ -82,7 +83,7 @@ class PackWindow(QWidget):
     def _build(self) -> None:
         self.banner = Banner()
         self.scan_box = QLineEdit()
-        self.scan_box.setPlaceholderText("Scan here (the scanner types and presses Enter)")
+        self.scan_box.setPlaceholderText(_("Scan here (the scanner types and presses Enter)"))
         self.scan_box.returnPressed.connect(self._entered)
         font = self.scan_box.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
@@ -90,11 +91,11 @@ class PackWindow(QWidget):
         self.order_line = QLabel()
         self.order_line.setTextFormat(Qt.TextFormat.PlainText)
         self.lines = LinesTable()
-        self.keys = QLabel("Esc set aside · Ctrl+Z take last piece out · F2 count all without "
-                           "scanning · F5 reprint papers · F8 ship what is packed as one parcel")
+        self.keys = QLabel(_("Esc set aside · Ctrl+Z take last piece out · F2 count all without "
+                             "scanning · F5 reprint papers · F8 ship what is packed as one parcel"))
         self.keys.setWordWrap(True)
         self.keys.setStyleSheet("color: #5a6270")
-        self.override_button = QPushButton("Pack it anyway and print new papers (Ctrl+Enter)")
+        self.override_button = QPushButton(_("Pack it anyway and print new papers (Ctrl+Enter)"))
         self.override_button.clicked.connect(self.override_stop)
         self.override_button.hide()
 
@@ -122,7 +123,7 @@ class PackWindow(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
-        self.settings_button = QPushButton("Station settings…")
+        self.settings_button = QPushButton(_("Station settings…"))
         self.settings_button.clicked.connect(self.open_settings)
         bottom = QHBoxLayout()
         bottom.addWidget(self.figures, 1)
@@ -169,12 +170,15 @@ class PackWindow(QWidget):
         done, total = session.pieces
         if session.state == "printed":
             self.state = SHIP
-            self._say("busy", f"Resumed {session.order_number}: its papers were printed",
-                      self._ship_prompt())
+            self._say("busy", _("Resumed {number}: its papers were printed").format(
+                number=session.order_number), self._ship_prompt())
         else:
             self.state = PACKING
-            self._say("busy", f"Resumed {session.order_number} where it was left",
-                      f"{done} of {total} pieces packed. Scan the next piece.")
+            self._say("busy", _("Resumed {number} where it was left").format(
+                number=session.order_number),
+                ngettext("{done} of {total} piece packed. Scan the next piece.",
+                         "{done} of {total} pieces packed. Scan the next piece.",
+                         total).format(done=done, total=total))
             if session.complete:
                 self._complete()
         self._show(session)
@@ -273,10 +277,15 @@ class PackWindow(QWidget):
         self.session, self.state = session, PACKING
         self.feedback.ok()
         done, total = session.pieces
-        parcel = f" — parcel {session.parcel_no}" if session.parcel_no > 1 else ""
-        self._say("busy", f"{session.order_number}{parcel}: scan each piece",
-                  f"{total - done} piece{'s' if total - done != 1 else ''} to pack for "
-                  f"{session.country}.")
+        if session.parcel_no > 1:
+            headline = _("{number} — parcel {parcel}: scan each piece").format(
+                number=session.order_number, parcel=session.parcel_no)
+        else:
+            headline = _("{number}: scan each piece").format(number=session.order_number)
+        left = total - done
+        self._say("busy", headline, ngettext("{n} piece to pack for {country}.",
+                                             "{n} pieces to pack for {country}.",
+                                             left).format(n=left, country=session.country))
         self._show(session)
         self._refresh_side()
         if session.complete:
@@ -296,8 +305,9 @@ class PackWindow(QWidget):
         assert session is not None
         if session.classify(code).kind == "order_code":
             self.feedback.error()
-            self._say("wrong", "That is another order's slip",
-                      f"Finish {session.order_number} first, or press Esc to set it aside.")
+            self._say("wrong", _("That is another order's slip"),
+                      _("Finish {number} first, or press Esc to set it aside.").format(
+                          number=session.order_number))
             self._next_code()
             return
         self._run(lambda store, _p, _c: pack_actions.scan(store, session, code), self._scanned)
@@ -316,7 +326,9 @@ class PackWindow(QWidget):
             return
         self.feedback.ok()
         done, total = session.pieces
-        self._say("good", outcome.message, f"{done} of {total} pieces packed.")
+        self._say("good", outcome.message, ngettext(
+            "{done} of {total} piece packed.", "{done} of {total} pieces packed.",
+            total).format(done=done, total=total))
 
     def _complete(self) -> None:
         session = self.session
@@ -324,8 +336,8 @@ class PackWindow(QWidget):
         if not session.tracking_number:
             self.state = NEED_TRACKING
             self.feedback.ok()
-            self._say("busy", "All packed. Scan the carrier's tracking number",
-                      "The label prints with it (S10 numbers are checked).")
+            self._say("busy", _("All packed. Scan the carrier's tracking number"),
+                      _("The label prints with it (S10 numbers are checked)."))
             return
         self._print()
 
@@ -339,7 +351,8 @@ class PackWindow(QWidget):
         session = self.session
         assert session is not None
         self.state = PRINTING
-        self._say("busy", "Printing the papers…", f"{session.order_number} to {session.country}")
+        self._say("busy", _("Printing the papers…"), _("{number} to {country}").format(
+            number=session.order_number, country=session.country))
         paper, dpi = self.station.document_profile().paper, self.station.label_profile().dpi
         self._busy = True
         self.worker.submit(lambda store, _p, _c: pack_actions.papers_for(
@@ -357,7 +370,7 @@ class PackWindow(QWidget):
         self.state = PACKING
         if isinstance(error, PapersBlocked):
             self.feedback.alarm()
-            self._say("aside", "These papers cannot print yet", str(error))
+            self._say("aside", _("These papers cannot print yet"), str(error))
         else:
             self._failed(error)
         self._next_code()
@@ -376,8 +389,8 @@ class PackWindow(QWidget):
             self.state = SHIP
             self.feedback.done()
             where = ", ".join(p.destination for p in printed)
-            self._say("good", "Papers out. Put the label on; scan it to ship", f"{self._ship_prompt()}"
-                      f"\nPrinted to {where}.")
+            self._say("good", _("Papers out. Put the label on; scan it to ship"),
+                      self._ship_prompt() + "\n" + _("Printed to {where}.").format(where=where))
 
         self._busy = False
         self._run(lambda store, _p, _c: pack_actions.record_printed(store, session, kinds),
@@ -387,14 +400,15 @@ class PackWindow(QWidget):
         self._busy = False
         self.state = PACKING
         self.feedback.alarm()
-        self._say("wrong", "The papers did not print",
-                  f"{error.message} {error.advice} Then press F5 to print them again.")
+        self._say("wrong", _("The papers did not print"),
+                  _("{message} {advice} Then press F5 to print them again.").format(
+                      message=error.message, advice=error.advice))
         self._next_code()
 
     def _ship_prompt(self) -> str:
         number = self.session.tracking_number if self.session else ""
-        return (f"Scan the label, or press Enter to ship with {number}." if number
-                else "Scan the carrier's label.")
+        return (_("Scan the label, or press Enter to ship with {number}.").format(number=number)
+                if number else _("Scan the carrier's label."))
 
     def _ship(self, code: str, then: str = "") -> None:
         session = self.session
@@ -402,9 +416,11 @@ class PackWindow(QWidget):
 
         def shipped(result) -> None:
             self.feedback.done()
-            tail = "" if result.order_complete else " Part of the order is still to pack."
-            self._say("done", f"Shipped {session.order_number} · {result.tracking_number}",
-                      f"The platform will be told.{tail} {READY_TEXT}.")
+            detail = (_("The platform will be told. {ready}.") if result.order_complete else
+                      _("The platform will be told. Part of the order is still to pack. {ready}."))
+            self._say("done", _("Shipped {number} · {tracking}").format(
+                number=session.order_number, tracking=result.tracking_number),
+                detail.format(ready=READY_TEXT))
             self.shipped.emit(session.order_id)
             self.session, self.state = None, IDLE
             self._show(None)
@@ -425,7 +441,8 @@ class PackWindow(QWidget):
         def done(_none) -> None:
             self.session, self.state = None, IDLE
             self._show(None)
-            self._say("aside", f"{session.order_number} set aside", READY_TEXT)
+            self._say("aside", _("{number} set aside").format(number=session.order_number),
+                      READY_TEXT)
             self._refresh_side()
 
         self._run(lambda store, _p, _c: pack_actions.set_aside(store, session), done)
@@ -438,7 +455,8 @@ class PackWindow(QWidget):
         def done(sku) -> None:
             self._show(session)
             if sku:
-                self._say("busy", f"One {sku} taken out", "Scan it again when it goes in.")
+                self._say("busy", _("One {sku} taken out").format(sku=sku),
+                          _("Scan it again when it goes in."))
 
         self._run(lambda store, _p, _c: pack_actions.undo_last(store, session), done)
 
@@ -464,7 +482,8 @@ class PackWindow(QWidget):
             return
         if not any(line.packed for line in session.lines):
             self.feedback.error()
-            self._say("wrong", "Nothing is packed yet", "Scan the pieces that go in this parcel.")
+            self._say("wrong", _("Nothing is packed yet"),
+                      _("Scan the pieces that go in this parcel."))
             return
         for line in session.lines:
             line.quantity = line.packed  # the papers and the write-back list what is in it
@@ -488,7 +507,7 @@ class PackWindow(QWidget):
         if isinstance(error, FulfillError):
             self._say("wrong", error.message, error.advice)
         else:
-            self._say("wrong", "Something went wrong", repr(error))
+            self._say("wrong", _("Something went wrong"), repr(error))
 
     def _stopped(self, stop: PackStop) -> None:
         if stop.kind == "wrong_label":
@@ -523,16 +542,18 @@ class PackWindow(QWidget):
     def _ready(self) -> None:
         self.stop = None
         self.override_button.hide()
-        self._say("ready", READY_TEXT, "Pack mode verifies every piece before the papers print.")
+        self._say("ready", READY_TEXT, _("Pack mode verifies every piece before the papers print."))
 
     def _show(self, session: PackSession | None, highlight: str = "") -> None:
         self.lines.show_session(session, highlight)
         if session is None:
-            self.order_line.setText("No order open.")
+            self.order_line.setText(_("No order open."))
             return
-        number = session.tracking_number or "no tracking number yet"
-        self.order_line.setText(f"{session.order_number} · {session.channel} · to "
-                                f"{session.country} · parcel {session.parcel_no} · {number}")
+        number = session.tracking_number or _("no tracking number yet")
+        self.order_line.setText(_("{number} · {channel} · to {country} · parcel {parcel} · "
+                                  "{tracking}").format(
+            number=session.order_number, channel=session.channel, country=session.country,
+            parcel=session.parcel_no, tracking=number))
 
     def _refresh_side(self) -> None:
         self.side.refresh()

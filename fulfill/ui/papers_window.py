@@ -29,9 +29,10 @@ from fulfill.errors import FulfillError
 from fulfill.files import write_atomically
 from fulfill.services import papers
 from fulfill.storage import Store
+from fulfill.translation import _, ngettext
 from fulfill.ui.account_dialog import BAD_COLOUR, OK_COLOUR
 from fulfill.ui.missing_data_dialog import ask_for_missing_data
-from fulfill.ui.job_printer import write_to_folder
+from fulfill.ui.job_printer import paper_names, write_to_folder
 from fulfill.ui.printing import (
     DOCUMENT, LABEL, PagePrinter, PrinterProfile, PrintersDialog, load_pdf, load_profile,
     system_printer, 
@@ -40,16 +41,33 @@ from fulfill.ui.store_worker import StoreWorker, run_in_thread
 
 log = logging.getLogger(__name__)
 
-KINDS = (("label", "Shipping label (4 × 6 in)"), ("customs", "Customs declaration (CN22 / CN23)"),
-         ("invoice", "Commercial invoice"), ("packing-slip", "Packing slip"),
-         ("pick-list", "Pick list"))
-LANGUAGES = ((None, "Destination's language"), ("en", "English only"),
+KINDS = (("label", _("Shipping label (4 × 6 in)")),
+         ("customs", _("Customs declaration (CN22 / CN23)")),
+         ("invoice", _("Commercial invoice")), ("packing-slip", _("Packing slip")),
+         ("pick-list", _("Pick list")))
+LANGUAGES = ((None, _("Destination's language")), ("en", _("English only")),
              ("zh-Hans", "中文 (简体)"), ("zh-Hant", "中文 (繁體)"), ("ja", "日本語"), ("ko", "한국어"))
 FILE_NAMES = {"label": "labels", "customs": "customs", "cn22": "cn22", "cn23": "cn23",
               "invoice": "invoices", "packing-slip": "packing-slips", "pick-list": "pick-list"}
 
 # Makes the printer a job goes to; tests swap in a QPrinter that writes a PDF file.
 PrinterFactory = Callable[[PrinterProfile], QPrinter | None]
+
+
+def _pages(n: int) -> str:
+    return ngettext("{n} page", "{n} pages", n).format(n=f"{n:,}")
+
+
+def _orders(n: int) -> str:
+    return ngettext("{n} order", "{n} orders", n).format(n=f"{n:,}")
+
+
+def _parcels(n: int) -> str:
+    return ngettext("{n} parcel", "{n} parcels", n).format(n=f"{n:,}")
+
+
+def _pdf_files(n: int) -> str:
+    return ngettext("{n} PDF file", "{n} PDF files", n).format(n=f"{n:,}")
 
 
 def _system_printer_or_none(profile: PrinterProfile) -> QPrinter | None:
@@ -65,22 +83,23 @@ def _with_store(store_path: Path, fn):
 def _message(error: BaseException) -> str:
     if isinstance(error, FulfillError):
         return f"{error.message} {error.advice}".strip()
-    return f"Something went wrong: {error}"
+    return _("Something went wrong: {error}").format(error=error)
 
 
 def save_pdf_dialog(parent: QWidget, settings: QSettings, pdf: bytes, name: str) -> Path | None:
     """Ask where, then write atomically; remembers the folder. Returns the path or None."""
     folder = str(settings.value("papers/save_dir", "") or Path.home())
-    chosen, _filter = QFileDialog.getSaveFileName(parent, "Save as PDF", str(Path(folder) / name),
-                                                  "PDF files (*.pdf)")
+    chosen, _filter = QFileDialog.getSaveFileName(parent, _("Save as PDF"),
+                                                  str(Path(folder) / name), _("PDF files (*.pdf)"))
     if not chosen:
         return None
     path = Path(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
     try:
         write_atomically(path, pdf)
     except OSError as error:
-        QMessageBox.warning(parent, "Save as PDF", f"{path} could not be written: "
-                            f"{error.strerror or error}. Choose another folder.")
+        QMessageBox.warning(parent, _("Save as PDF"),
+                            _("{path} could not be written: {error}. Choose another folder.")
+                            .format(path=path, error=error.strerror or error))
         return None
     settings.setValue("papers/save_dir", str(path.parent))
     return path
@@ -109,8 +128,8 @@ class PapersWindow(QWidget):
         self._document = None
         self._printing: PagePrinter | None = None
         count = len(self.order_ids)
-        self.subject = title or f"{count:,} order{'s' if count != 1 else ''}"
-        self.setWindowTitle(f"Papers — {self.subject} — fulfill")
+        self.subject = title or _orders(count)
+        self.setWindowTitle(_("Papers — {subject} — fulfill").format(subject=self.subject))
         self._build(kind)
         if isinstance(geometry := settings.value("papers/geometry"), QByteArray):
             self.restoreGeometry(geometry)
@@ -130,10 +149,10 @@ class PapersWindow(QWidget):
         for code, caption in LANGUAGES:
             self.language.addItem(caption, code)
         self.zoom = QComboBox()
-        self.zoom.addItems(["Automatic", "Fit width", "Whole page", "Actual size"])
+        self.zoom.addItems([_("Automatic"), _("Fit width"), _("Whole page"), _("Actual size")])
         bar = QHBoxLayout()
-        for caption, widget in (("&Document:", self.kind), ("&Paper:", self.paper),
-                                ("&Language:", self.language), ("&Zoom:", self.zoom)):
+        for caption, widget in ((_("&Document:"), self.kind), (_("&Paper:"), self.paper),
+                                (_("&Language:"), self.language), (_("&Zoom:"), self.zoom)):
             label = QLabel(caption)
             label.setBuddy(widget)
             bar.addWidget(label)
@@ -150,7 +169,7 @@ class PapersWindow(QWidget):
         self.blocked_label.setWordWrap(True)
         self.blocked_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.blocked_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.fill_button = QPushButton("&Fill in what is missing…")
+        self.fill_button = QPushButton(_("&Fill in what is missing…"))
         self.fill_button.clicked.connect(self.fill_in_missing)
         blocked_page = QWidget()
         blocked_layout = QVBoxLayout(blocked_page)
@@ -171,16 +190,16 @@ class PapersWindow(QWidget):
         self.busy.setTextVisible(False)
         self.busy.setFixedWidth(160)
         self.busy.setVisible(False)
-        self.print_button = QPushButton("&Print…")
+        self.print_button = QPushButton(_("&Print…"))
         self.print_button.clicked.connect(self.print_job)
-        self.save_button = QPushButton("&Save as PDF…")
+        self.save_button = QPushButton(_("&Save as PDF…"))
         self.save_button.clicked.connect(self.save_as)
-        self.printers_button = QPushButton("P&rinters…")
+        self.printers_button = QPushButton(_("P&rinters…"))
         self.printers_button.clicked.connect(self.choose_printers)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(_("Cancel"))
         self.cancel_button.clicked.connect(self.cancel_printing)
         self.cancel_button.setVisible(False)
-        close = QPushButton("Close")
+        close = QPushButton(_("Close"))
         close.clicked.connect(self.close)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
@@ -216,7 +235,8 @@ class PapersWindow(QWidget):
         kind, paper, language = self.current_kind(), self.paper.currentText(), self.language.currentData()
         dpi = load_profile(self.settings, LABEL).dpi
         self._update_controls(busy=True)
-        self.status.setText(f"Making {dict(KINDS)[kind].lower()} for {self.subject}…")
+        self.status.setText(_("Making {document} for {subject}…").format(
+            document=dict(KINDS)[kind].lower(), subject=self.subject))
         path, ids = self.store_path, self.order_ids
 
         def make():
@@ -238,10 +258,9 @@ class PapersWindow(QWidget):
         self.pages.setCurrentWidget(self.view)
         self._apply_zoom()
         profile = load_profile(self.settings, job.printer)
-        self.status.setText(f"{job.pages:,} page{'s' if job.pages != 1 else ''} · "
-                            f"{len(job.order_ids):,} order{'s' if len(job.order_ids) != 1 else ''}"
-                            f" · for the {profile.title.lower()}: "
-                            f"{profile.printer or 'none chosen, save as PDF'}")
+        self.status.setText(_("{pages} · {orders} · for the {printer}: {name}").format(
+            pages=_pages(job.pages), orders=_orders(len(job.order_ids)),
+            printer=profile.title.lower(), name=profile.printer or _("none chosen, save as PDF")))
         self._update_controls(busy=False)
         self.rendered.emit(job)
 
@@ -257,19 +276,23 @@ class PapersWindow(QWidget):
                 f"{escape('; '.join(str(gap) for gap in gaps))}</li>"
                 for order_id, gaps in list(error.blocked.items())[:40])
             more = len(error.blocked) - 40
+            total = len(self.order_ids)
+            heading = ngettext("{blocked} of {total} order cannot be printed yet:",
+                               "{blocked} of {total} orders cannot be printed yet:", total).format(
+                blocked=f"{len(error.blocked):,}", total=f"{total:,}")
+            rest = escape(_("…and {n} more.").format(n=f"{more:,}")) if more > 0 else ""
             self.blocked_label.setText(
-                f"<p style='color:{BAD_COLOUR}'><b>{len(error.blocked):,} of "
-                f"{len(self.order_ids):,} orders cannot be printed yet:</b></p><ul>{lines}</ul>"
-                + (f"<p>…and {more:,} more.</p>" if more > 0 else ""))
+                f"<p style='color:{BAD_COLOUR}'><b>{escape(heading)}</b></p><ul>{lines}</ul>"
+                + (f"<p>{rest}</p>" if rest else ""))
             self.pages.setCurrentWidget(self.pages.widget(1))
-            self.status.setText("Nothing was printed. Fill in what is missing, or leave those "
-                                "orders out.")
+            self.status.setText(_("Nothing was printed. Fill in what is missing, or leave "
+                                  "those orders out."))
         else:
             self.blocked = None
             self.blocked_label.setText(f"<p style='color:{BAD_COLOUR}'>"
                                        f"{escape(_message(error))}</p>")
             self.pages.setCurrentWidget(self.pages.widget(1))
-            self.status.setText("The document could not be made.")
+            self.status.setText(_("The document could not be made."))
         self.fill_button.setVisible(self.blocked is not None)
         self.rendered.emit(None)
 
@@ -302,7 +325,7 @@ class PapersWindow(QWidget):
 
         def skip(blocked_ids: list[int]) -> None:
             self.order_ids = [i for i in self.order_ids if i not in set(blocked_ids)]
-            self.subject = f"{len(self.order_ids):,} orders"
+            self.subject = _orders(len(self.order_ids))
             self.render()
 
         self.missing_dialog = ask_for_missing_data(
@@ -316,13 +339,17 @@ class PapersWindow(QWidget):
 
     def save_to(self, path: Path) -> None:
         write_atomically(path, self.job.pdf)
-        self.status.setText(f"<span style='color:{OK_COLOUR}'>Saved {escape(str(path))}</span>")
+        self._saved(path)
+
+    def _saved(self, path: Path) -> None:
+        saved = escape(_("Saved {path}").format(path=path))
+        self.status.setText(f"<span style='color:{OK_COLOUR}'>{saved}</span>")
 
     def save_as(self) -> None:
         if self.job is None:
             return
         if (path := save_pdf_dialog(self, self.settings, self.job.pdf, self.default_file_name())):
-            self.status.setText(f"<span style='color:{OK_COLOUR}'>Saved {escape(str(path))}</span>")
+            self._saved(path)
 
     def print_job(self) -> None:
         if self.job is None or not self.print_button.isEnabled():
@@ -343,16 +370,18 @@ class PapersWindow(QWidget):
         self._printing.cancelled.connect(self._print_cancelled)
         self._update_controls(busy=True)
         self.busy.setRange(0, job.pages)
-        self.status.setText(f"Printing {job.pages:,} pages on {profile.printer or 'the printer'}…")
+        self.status.setText(_("Printing {pages} on {printer}…").format(
+            pages=_pages(job.pages), printer=profile.printer or _("the printer")))
         self._printing.start()
 
     def _write_to_folder(self, job: papers.PrintJob, profile: PrinterProfile) -> None:
         try:
             path = write_to_folder(profile, job.pdf, self.default_file_name().removesuffix(".pdf"))
         except FulfillError as error:
-            QMessageBox.warning(self, "Print papers", _message(error))
+            QMessageBox.warning(self, _("Print papers"), _message(error))
             return
-        self.status.setText(f"Saved {job.pages:,} pages as {path}.")
+        self.status.setText(_("Saved {pages} as {path}.").format(pages=_pages(job.pages),
+                                                                 path=path))
         self.printed.emit(job.pages)
 
     def cancel_printing(self) -> None:
@@ -361,7 +390,8 @@ class PapersWindow(QWidget):
 
     def _print_progress(self, done: int, total: int) -> None:
         self.busy.setValue(done)
-        self.status.setText(f"Printing page {done:,} of {total:,}…")
+        self.status.setText(_("Printing page {done} of {total}…").format(done=f"{done:,}",
+                                                                         total=f"{total:,}"))
 
     def _print_ended(self) -> None:
         if self._printing is not None:
@@ -372,26 +402,27 @@ class PapersWindow(QWidget):
 
     def _printed(self, pages: int) -> None:
         self._print_ended()
-        self.status.setText(f"<span style='color:{OK_COLOUR}'>Sent {pages:,} page"
-                            f"{'s' if pages != 1 else ''} to the printer.</span>")
+        sent = escape(_("Sent {pages} to the printer.").format(pages=_pages(pages)))
+        self.status.setText(f"<span style='color:{OK_COLOUR}'>{sent}</span>")
         self.printed.emit(pages)
 
     def _print_cancelled(self, pages: int) -> None:
         self._print_ended()
-        self.status.setText(f"Printing cancelled after {pages:,} page{'s' if pages != 1 else ''}; "
-                            "the printer drops the unfinished job.")
+        self.status.setText(_("Printing cancelled after {pages}; the printer drops the "
+                              "unfinished job.").format(pages=_pages(pages)))
 
     def _print_failed(self, error: BaseException) -> None:
         self._print_ended()
         self.status.setText(f"<span style='color:{BAD_COLOUR}'>{escape(_message(error))}</span>")
 
     def _no_printer(self, profile: PrinterProfile) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, "Print",
-                          f"No {profile.title.lower()} is chosen.", parent=self)
-        box.setInformativeText("Choose one under Printers…, or save the papers as PDF and print "
-                               "them from another computer.")
-        choose = box.addButton("Choose printers…", QMessageBox.ButtonRole.ActionRole)
-        save = box.addButton("Save as PDF…", QMessageBox.ButtonRole.AcceptRole)
+        box = QMessageBox(QMessageBox.Icon.Information, _("Print"),
+                          _("No {printer} is chosen.").format(printer=profile.title.lower()),
+                          parent=self)
+        box.setInformativeText(_("Choose one under Printers…, or save the papers as PDF and "
+                                 "print them from another computer."))
+        choose = box.addButton(_("Choose printers…"), QMessageBox.ButtonRole.ActionRole)
+        save = box.addButton(_("Save as PDF…"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(save)
         box.exec()
@@ -431,10 +462,10 @@ class ParcelPrinting:
     def start(self, order_ids: list[int]) -> None:
         ids = list(order_ids)
         if not ids:
-            self.on_status("Select the orders to print first.")
+            self.on_status(_("Select the orders to print first."))
             return
         label, document = load_profile(self.settings, LABEL), load_profile(self.settings, DOCUMENT)
-        self.on_status(f"Making the papers for {len(ids):,} order{'s' if len(ids) != 1 else ''}…")
+        self.on_status(_("Making the papers for {orders}…").format(orders=_orders(len(ids))))
         path = self.store_path
 
         def make():
@@ -446,14 +477,14 @@ class ParcelPrinting:
 
     def _failed(self, ids: list[int], error: BaseException) -> None:
         if isinstance(error, papers.PapersBlocked):
-            self.on_status("Some customs data is missing: nothing was printed.")
+            self.on_status(_("Some customs data is missing: nothing was printed."))
             self.dialog = ask_for_missing_data(
                 self.parent, self.worker, error.blocked, error.order_numbers,
                 total_orders=len(ids), retry=lambda: self.start(ids),
                 skip=lambda blocked: self.start([i for i in ids if i not in set(blocked)]))
             return
-        self.on_status("The papers could not be made.")
-        QMessageBox.warning(self.parent, "Print papers", _message(error))
+        self.on_status(_("The papers could not be made."))
+        QMessageBox.warning(self.parent, _("Print papers"), _message(error))
 
     def _print_jobs(self, jobs: list[papers.PrintJob]) -> None:
         """Jobs with a printer are printed one after the other (labels first, so the pile of
@@ -467,7 +498,7 @@ class ParcelPrinting:
                     write_to_folder(profile, job.pdf, f"{job.kind.replace('+', '-')}"
                                     f"-{date.today():%Y-%m-%d}")
                 except FulfillError as error:
-                    QMessageBox.warning(self.parent, "Print papers", _message(error))
+                    QMessageBox.warning(self.parent, _("Print papers"), _message(error))
                     return
                 saved += 1
                 continue
@@ -476,15 +507,15 @@ class ParcelPrinting:
                 to_print.append((job, profile, printer))
                 continue
             QMessageBox.information(
-                self.parent, "Print papers",
-                f"No {profile.title.lower()} is chosen (File → Printers…). Save the "
-                f"{job.pages:,} page{'s' if job.pages != 1 else ''} for it as PDF instead.")
+                self.parent, _("Print papers"),
+                _("No {printer} is chosen (File → Printers…). Save the {pages} for it as PDF "
+                  "instead.").format(printer=profile.title.lower(), pages=_pages(job.pages)))
             name = f"{job.kind.replace('+', '-')}-{date.today():%Y-%m-%d}.pdf"
             saved += save_pdf_dialog(self.parent, self.settings, job.pdf, name) is not None
         parcels = len(jobs[0].order_ids) if jobs else 0
         if not to_print:
-            self.on_status(f"Saved {saved} PDF file{'s' if saved != 1 else ''}; nothing was "
-                           "sent to a printer." if saved else "Nothing was printed.")
+            self.on_status(_("Saved {files}; nothing was sent to a printer.").format(
+                files=_pdf_files(saved)) if saved else _("Nothing was printed."))
             if self.finished is not None:
                 self.finished([])
             return
@@ -493,17 +524,19 @@ class ParcelPrinting:
         def next_job() -> None:
             if not to_print:
                 pages = sum(job.pages for job in sent)
-                self.on_status(f"Printed {pages:,} page{'s' if pages != 1 else ''} for "
-                               f"{parcels:,} parcel{'s' if parcels != 1 else ''}"
-                               + (f"; saved {saved} PDF file{'s' if saved != 1 else ''}"
-                                  if saved else "") + ".")
+                done = (_("Printed {pages} for {parcels}; saved {files}.") if saved
+                        else _("Printed {pages} for {parcels}."))
+                self.on_status(done.format(pages=_pages(pages), parcels=_parcels(parcels),
+                                           files=_pdf_files(saved)))
                 if self.finished is not None:
                     self.finished(sent)
                 return
             job, profile, printer = to_print.pop(0)
             printing = PagePrinter(job.pdf, profile, printer, self.parent)
+            papers_named = paper_names(job.kind.split("+"), _(" and "))
             printing.progress.connect(lambda done, total: self.on_status(
-                f"Printing {job.kind.replace('+', ' and ')}: page {done:,} of {total:,}…"))
+                _("Printing {papers}: page {done} of {total}…").format(
+                    papers=papers_named, done=f"{done:,}", total=f"{total:,}")))
 
             def job_done(_pages: int) -> None:
                 sent.append(job)
@@ -512,8 +545,8 @@ class ParcelPrinting:
 
             def job_failed(error: BaseException) -> None:
                 printing.deleteLater()
-                self.on_status("Printing stopped.")
-                QMessageBox.warning(self.parent, "Print papers", _message(error))
+                self.on_status(_("Printing stopped."))
+                QMessageBox.warning(self.parent, _("Print papers"), _message(error))
 
             printing.finished.connect(job_done)
             printing.failed.connect(job_failed)

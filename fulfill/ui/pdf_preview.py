@@ -12,6 +12,7 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from fulfill.errors import FulfillError
+from fulfill.translation import _, ngettext
 from fulfill.ui.account_dialog import BAD_COLOUR, OK_COLOUR
 from fulfill.ui.job_printer import write_to_folder
 from fulfill.ui.printing import DOCUMENT, PagePrinter, PrinterProfile, load_pdf, load_profile, \
@@ -34,9 +35,9 @@ class PdfPreview(QWidget):
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.status = QLabel()
-        self.print_button = QPushButton("&Print")
+        self.print_button = QPushButton(_("&Print"))
         self.print_button.clicked.connect(self.print_pdf)
-        save = QPushButton("&Save as PDF…")
+        save = QPushButton(_("&Save as PDF…"))
         save.clicked.connect(self.save_as)
         row = QHBoxLayout()
         row.addWidget(self.status, 1)
@@ -55,7 +56,7 @@ class PdfPreview(QWidget):
     def save_as(self) -> None:
         from fulfill.ui.papers_window import save_pdf_dialog  # papers_window imports us
         if (path := save_pdf_dialog(self, self.settings, self.pdf, self.file_name)):
-            self._say(f"Saved {path}", OK_COLOUR)
+            self._say(_("Saved {path}").format(path=path), OK_COLOUR)
 
     def print_pdf(self) -> None:
         if self._printing is not None:
@@ -67,20 +68,21 @@ class PdfPreview(QWidget):
             except FulfillError as error:
                 self._say(f"{error.message} {error.advice}", BAD_COLOUR)
                 return
-            self._say(f"Saved as {path}.", OK_COLOUR)
+            self._say(_("Saved as {path}.").format(path=path), OK_COLOUR)
             return
         if not profile.printer:
-            QMessageBox.information(self, "Print", "No document printer is chosen. Choose one "
-                                    "under File → Printers…, or save the PDF and print it from "
-                                    "another computer.")
+            QMessageBox.information(self, _("Print"), _(
+                "No document printer is chosen. Choose one under File → Printers…, or save the "
+                "PDF and print it from another computer."))
             return
         self._printing = PagePrinter(self.pdf, profile, system_printer(profile), self)
-        self._printing.finished.connect(lambda pages: self._printed(f"Sent {pages} page(s) to "
-                                                                    f"{profile.printer}."))
+        self._printing.finished.connect(lambda pages: self._printed(ngettext(
+            "Sent {n} page to {printer}.", "Sent {n} pages to {printer}.", pages).format(
+                n=pages, printer=profile.printer)))
         self._printing.failed.connect(lambda error: self._printed(str(error), BAD_COLOUR))
-        self._printing.cancelled.connect(lambda _pages: self._printed("Printing cancelled."))
+        self._printing.cancelled.connect(lambda _pages: self._printed(_("Printing cancelled.")))
         self.print_button.setEnabled(False)
-        self._say(f"Printing on {profile.printer}…")
+        self._say(_("Printing on {printer}…").format(printer=profile.printer))
         self._printing.start()
 
     def _printed(self, text: str, colour: str = OK_COLOUR) -> None:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from fulfill.errors import FulfillError
 from fulfill.services.papers import PAPERS
+from fulfill.translation import _
 
 LABEL, DOCUMENT = "label", "document"
 LABEL_DPIS = (203, 300)
@@ -51,7 +52,7 @@ class PrinterProfile:
 
     @property
     def title(self) -> str:
-        return "Label printer" if self.role == LABEL else "Document printer"
+        return _("Label printer") if self.role == LABEL else _("Document printer")
 
     @property
     def to_folder(self) -> bool:
@@ -66,9 +67,9 @@ class PrinterProfile:
         if self.printer:
             where = self.printer
         elif self.folder:
-            where = f"PDF files in {self.folder}"
+            where = _("PDF files in {folder}").format(folder=self.folder)
         else:
-            where = "no printer (save as PDF)"
+            where = _("no printer (save as PDF)")
         return f"{where} · {self.paper} · {self.dpi} dpi"
 
 
@@ -135,9 +136,10 @@ def load_pdf(pdf: bytes, parent: QObject | None = None) -> QPdfDocument:
     if document.status() != QPdfDocument.Status.Ready or document.pageCount() == 0:
         error = document.error().name
         document.deleteLater()
-        raise PrintFailed(f"The document could not be opened for printing ({error}).",
-                          advice="Make the document again; if it keeps failing, save it as PDF "
-                                 "and send it to support.")
+        raise PrintFailed(_("The document could not be opened for printing ({error}).")
+                          .format(error=error),
+                          advice=_("Make the document again; if it keeps failing, save it as "
+                                   "PDF and send it to support."))
     return document
 
 
@@ -193,8 +195,8 @@ def _print_pages(pdf: bytes, profile: PrinterProfile, printer: QPrinter | None
     """
     if printer is None:
         if not profile.printer:
-            raise PrintFailed(f"No {profile.title.lower()} is chosen.",
-                              advice="Choose one under File → Printers…, or save as PDF.")
+            raise PrintFailed(_("No {printer} is chosen.").format(printer=profile.title.lower()),
+                              advice=_("Choose one under File → Printers…, or save as PDF."))
         printer = system_printer(profile)
     document = load_pdf(pdf)
     try:
@@ -203,8 +205,9 @@ def _print_pages(pdf: bytes, profile: PrinterProfile, printer: QPrinter | None
         dpi = printer.resolution()
         painter = QPainter()
         if not painter.begin(printer):
-            raise PrintFailed(f"{profile.printer or 'The printer'} did not accept the job.",
-                              advice="Check that the printer is on and has paper, then print again.")
+            raise PrintFailed(_("{printer} did not accept the job.").format(
+                printer=profile.printer or _("The printer")),
+                advice=_("Check that the printer is on and has paper, then print again."))
         pages = document.pageCount()
         finished = False
         try:
@@ -283,8 +286,8 @@ class PagePrinter(QObject):
 
 
 # --- the Printers… dialog ------------------------------------------------------------------
-NO_PRINTER = "None — save as PDF instead"
-TO_FOLDER = "Save PDFs to a folder"
+NO_PRINTER = _("None — save as PDF instead")
+TO_FOLDER = _("Save PDFs to a folder")
 _FOLDER_CHOICE = "\x00folder"  # combo data for TO_FOLDER: no printer name holds a NUL
 _HINT_STYLE = "color: #5a6270"
 
@@ -297,8 +300,8 @@ class PrinterBox(QGroupBox):
     def __init__(self, profile: PrinterProfile, names: list[str],
                  parent: QWidget | None = None) -> None:
         label = profile.role == LABEL
-        super().__init__("Label printer — 4 × 6 in labels" if label
-                         else "Document printer — invoices, CN23, packing slips", parent)
+        super().__init__(_("Label printer — 4 × 6 in labels") if label
+                         else _("Document printer — invoices, CN23, packing slips"), parent)
         self.role = profile.role
         self.printer = QComboBox()
         self.printer.addItem(NO_PRINTER, "")
@@ -309,8 +312,8 @@ class PrinterBox(QGroupBox):
         self.printer.setCurrentIndex(max(self.printer.findData(current), 0))
 
         self.folder = QLineEdit(profile.folder)
-        self.folder.setPlaceholderText("The folder the PDF files go to")
-        self.browse = QPushButton("C&hoose…" if label else "Choos&e…")
+        self.folder.setPlaceholderText(_("The folder the PDF files go to"))
+        self.browse = QPushButton(_("C&hoose…") if label else _("Choos&e…"))
         self.browse.clicked.connect(self.choose_folder)
         folder_row = QHBoxLayout()
         folder_row.setContentsMargins(0, 0, 0, 0)
@@ -318,16 +321,16 @@ class PrinterBox(QGroupBox):
         folder_row.addWidget(self.browse)
 
         form = QFormLayout(self)
-        form.addRow("&Printer:" if label else "Prin&ter:", self.printer)
-        form.addRow("Folder:", folder_row)
+        form.addRow(_("&Printer:") if label else _("Prin&ter:"), self.printer)
+        form.addRow(_("Folder:"), folder_row)
         if label:
             self.dpi = QComboBox()
             for dpi in LABEL_DPIS:
                 self.dpi.addItem(f"{dpi} dpi", dpi)
             self.dpi.setCurrentIndex(max(self.dpi.findData(profile.dpi), 0))
-            form.addRow("&Resolution:", self.dpi)
-            hint = QLabel("The printer's own resolution, from its manual or the sticker "
-                          "underneath: bars of the barcode are sized in its dots.")
+            form.addRow(_("&Resolution:"), self.dpi)
+            hint = QLabel(_("The printer's own resolution, from its manual or the sticker "
+                            "underneath: bars of the barcode are sized in its dots."))
             hint.setWordWrap(True)
             hint.setStyleSheet(_HINT_STYLE)
             form.addRow("", hint)
@@ -335,7 +338,7 @@ class PrinterBox(QGroupBox):
             self.paper = QComboBox()
             self.paper.addItems(PAPERS)
             self.paper.setCurrentText(profile.paper)
-            form.addRow("P&aper:", self.paper)
+            form.addRow(_("P&aper:"), self.paper)
         self.printer.currentIndexChanged.connect(self._update_folder_row)
         self._update_folder_row()
 
@@ -347,8 +350,9 @@ class PrinterBox(QGroupBox):
         self.browse.setEnabled(self.folder_chosen())
 
     def choose_folder(self) -> None:
-        kind = "labels" if self.role == LABEL else "documents"
-        folder = QFileDialog.getExistingDirectory(self, f"Folder for the {kind} as PDF files",
+        caption = (_("Folder for the labels as PDF files") if self.role == LABEL
+                   else _("Folder for the documents as PDF files"))
+        folder = QFileDialog.getExistingDirectory(self, caption,
                                                   self.folder.text() or str(Path.home()))
         if folder:
             self.folder.setText(folder)
@@ -365,13 +369,17 @@ class PrinterBox(QGroupBox):
         """What stops this choice from being saved, or "" when it is fine."""
         if not self.folder_chosen():
             return ""
-        kind = "labels" if self.role == LABEL else "documents"
+        label = self.role == LABEL
         folder = self.folder.text().strip()
         if not folder:
-            return f"Choose the folder the {kind} go to, or choose a printer."
+            return (_("Choose the folder the labels go to, or choose a printer.") if label else
+                    _("Choose the folder the documents go to, or choose a printer."))
         if not Path(folder).expanduser().is_dir():
-            return (f"The folder {folder} for the {kind} does not exist. Choose an existing "
-                    "folder (or create it first).")
+            missing = (_("The folder {folder} for the labels does not exist. Choose an existing "
+                         "folder (or create it first).") if label else
+                       _("The folder {folder} for the documents does not exist. Choose an "
+                         "existing folder (or create it first)."))
+            return missing.format(folder=folder)
         return ""
 
 
@@ -393,7 +401,7 @@ class PrintersDialog(QDialog):
     def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
-        self.setWindowTitle("Printers")
+        self.setWindowTitle(_("Printers"))
         self.setMinimumWidth(520)
         names = available_printers()
         self.label_box = PrinterBox(load_profile(settings, LABEL), names)
@@ -401,8 +409,8 @@ class PrintersDialog(QDialog):
 
         layout = QVBoxLayout(self)
         if not names:
-            none = QLabel("No printers are installed on this computer. Papers can still be saved "
-                          "as PDF and printed elsewhere.")
+            none = QLabel(_("No printers are installed on this computer. Papers can still be "
+                            "saved as PDF and printed elsewhere."))
             none.setWordWrap(True)
             layout.addWidget(none)
         layout.addWidget(self.label_box)

@@ -16,14 +16,20 @@ from fulfill.domain.returns import (
     InspectionOutcome, PostagePaidBy, RefundMethod, ReturnKind, ReturnReason, Rma,
 )
 from fulfill.i18n import format_money
+from fulfill.translation import N_, _, ngettext
+from fulfill.ui import labels
 
 ERROR_STYLE = "color: #b3261e"
-_POSTAGE = {PostagePaidBy.SELLER: "We pay (a return label or refund of the postage)",
-            PostagePaidBy.BUYER: "The buyer pays", PostagePaidBy.PLATFORM: "The platform's label"}
-_METHODS = {RefundMethod.PLATFORM: "Through the sales platform",
-            RefundMethod.PAYMENT_PROVIDER: "Card / PayPal / payment provider",
-            RefundMethod.BANK_TRANSFER: "Bank transfer", RefundMethod.STORE_CREDIT: "Store credit",
-            RefundMethod.OTHER: "Other"}
+# Who pays the return postage, and how refunds are paid, as the dialogs offer them (longer
+# than their labels elsewhere); English here, translated where they are shown.
+_POSTAGE = {PostagePaidBy.SELLER: N_("We pay (a return label or refund of the postage)"),
+            PostagePaidBy.BUYER: N_("The buyer pays"),
+            PostagePaidBy.PLATFORM: N_("The platform's label")}
+_METHODS = {RefundMethod.PLATFORM: N_("Through the sales platform"),
+            RefundMethod.PAYMENT_PROVIDER: N_("Card / PayPal / payment provider"),
+            RefundMethod.BANK_TRANSFER: N_("Bank transfer"),
+            RefundMethod.STORE_CREDIT: N_("Store credit"),
+            RefundMethod.OTHER: N_("Other")}
 
 
 def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
@@ -49,6 +55,17 @@ def _spin(maximum: int, value: int = 0) -> QSpinBox:
     return box
 
 
+def _fit_columns(table: QTableWidget, first: int) -> None:
+    """Columns from `first` on as wide as their headers (at least 90 px), and the table wide
+    enough to show every column without scrolling."""
+    header = table.horizontalHeader()
+    for column in range(first, table.columnCount()):
+        table.setColumnWidth(column, max(90, header.sectionSizeHint(column) + 12))
+    width = sum(table.columnWidth(c) for c in range(table.columnCount()))
+    table.setMinimumWidth(width + 2 * table.frameWidth()
+                          + table.verticalScrollBar().sizeHint().width())
+
+
 def _lines_table(headers: list[str], rows: int) -> QTableWidget:
     table = QTableWidget(rows, len(headers))
     table.setHorizontalHeaderLabels(headers)
@@ -66,21 +83,23 @@ class NewReturnDialog(QDialog):
 
     def __init__(self, order: Order, returnable: dict[str, int], parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(f"New return for order {order.order_number}")
+        self.setWindowTitle(_("New return for order {number}").format(
+            number=order.order_number))
         self.kind = QComboBox()
         for kind in ReturnKind:
-            self.kind.addItem(kind.label, kind)
+            self.kind.addItem(labels.return_kind(kind), kind)
         self.reason = QComboBox()
         for reason in ReturnReason:
-            self.reason.addItem(reason.label, reason)
+            self.reason.addItem(labels.return_reason(reason), reason)
         self.postage = QComboBox()
         for who, words in _POSTAGE.items():
-            self.postage.addItem(words, who)
-        self.note = QPlainTextEdit(placeholderText="What the buyer wrote, photos received…")
+            self.postage.addItem(_(words), who)
+        self.note = QPlainTextEdit(placeholderText=_("What the buyer wrote, photos received…"))
         self.note.setFixedHeight(70)
         self._skus: list[str] = []
-        self.table = _lines_table(["SKU", "Item", "Can come back", "Pieces"], 0)
-        self.table.setColumnWidth(2, 110)
+        # Translators: column header: how many pieces of the item may still be returned.
+        can_come_back = _("Can come back")
+        self.table = _lines_table([_("SKU"), _("Item"), can_come_back, _("Pieces")], 0)
         seen: set[str] = set()
         for line in order.lines:
             if line.sku in seen:
@@ -93,26 +112,26 @@ class NewReturnDialog(QDialog):
                 self.table.setItem(row, column, QTableWidgetItem(text))
             self.table.setCellWidget(row, 3, _spin(left, 1 if left and len(order.lines) == 1 else 0))
             self._skus.append(line.sku)
-        self.table.setMinimumWidth(620)
+        _fit_columns(self.table, 2)
         self.table.setMinimumHeight(min(60 + 34 * len(self._skus), 260))
         self.error = _error_label()
         if not any(returnable.values()):
-            self.error.setText("Nothing on this order can come back: it has not shipped, or every "
-                               "piece is on a return already. A refund without return is still "
-                               "possible.")
+            self.error.setText(_("Nothing on this order can come back: it has not shipped, or "
+                                 "every piece is on a return already. A refund without return "
+                                 "is still possible."))
         self.reason.currentIndexChanged.connect(self._suggest_postage)
         self._suggest_postage()
         form = QFormLayout()
-        form.addRow("What the buyer asks", self.kind)
-        form.addRow("Reason", self.reason)
-        form.addRow("Return postage", self.postage)
-        form.addRow("Note", self.note)
+        form.addRow(_("What the buyer asks"), self.kind)
+        form.addRow(_("Reason"), self.reason)
+        form.addRow(_("Return postage"), self.postage)
+        form.addRow(_("Note"), self.note)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(QLabel("Items coming back"))
+        layout.addWidget(QLabel(_("Items coming back")))
         layout.addWidget(self.table)
         layout.addWidget(self.error)
-        layout.addWidget(_buttons(self, "Open return"))
+        layout.addWidget(_buttons(self, _("Open return")))
 
     def _suggest_postage(self) -> None:
         reason = ReturnReason(self.reason.currentData())  # combo data comes back a plain str
@@ -132,7 +151,7 @@ class NewReturnDialog(QDialog):
     def accept(self) -> None:
         choice = self.choice()
         if not choice["lines"] and choice["kind"] is not ReturnKind.REFUND_ONLY:
-            self.error.setText("Choose how many pieces of which item come back.")
+            self.error.setText(_("Choose how many pieces of which item come back."))
             return
         super().accept()
 
@@ -142,10 +161,11 @@ class InspectDialog(QDialog):
 
     def __init__(self, rma: Rma, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(f"Inspect {rma.code}")
+        self.setWindowTitle(_("Inspect {code}").format(code=rma.code))
         self.rma = rma
         outcomes = list(InspectionOutcome)
-        self.table = _lines_table(["SKU", "Item", "Pieces"] + [o.value.capitalize() for o in outcomes],
+        self.table = _lines_table([_("SKU"), _("Item"), _("Pieces")]
+                                  + [labels.inspection_outcome(o) for o in outcomes],
                                   len(rma.lines))
         for row, line in enumerate(rma.lines):
             for column, text in enumerate((line.sku, line.title, str(line.quantity))):
@@ -153,18 +173,18 @@ class InspectDialog(QDialog):
             for n, outcome in enumerate(outcomes):
                 default = line.quantity if outcome is InspectionOutcome.RESELLABLE else 0
                 self.table.setCellWidget(row, 3 + n, _spin(line.quantity, default))
-        self.table.setMinimumWidth(700)
-        self.restock = QCheckBox("Put resellable pieces back in stock")
+        _fit_columns(self.table, 2)
+        self.restock = QCheckBox(_("Put resellable pieces back in stock"))
         self.restock.setChecked(True)
-        self.note = QLineEdit(placeholderText="Note (e.g. seal broken, box crushed)")
+        self.note = QLineEdit(placeholderText=_("Note (e.g. seal broken, box crushed)"))
         self.error = _error_label()
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Count every piece once: resellable, damaged or missing."))
+        layout.addWidget(QLabel(_("Count every piece once: resellable, damaged or missing.")))
         layout.addWidget(self.table)
         layout.addWidget(self.restock)
         layout.addWidget(self.note)
         layout.addWidget(self.error)
-        layout.addWidget(_buttons(self, "Record inspection"))
+        layout.addWidget(_buttons(self, _("Record inspection")))
 
     def outcomes(self) -> dict[str, dict[InspectionOutcome, int]]:
         return {line.sku: {outcome: self.table.cellWidget(row, 3 + n).value()
@@ -174,8 +194,11 @@ class InspectDialog(QDialog):
     def accept(self) -> None:
         for line, found in zip(self.rma.lines, self.outcomes().values()):
             if sum(found.values()) != line.quantity:
-                self.error.setText(f"{line.sku}: {line.quantity} piece(s) came back, the "
-                                   f"outcomes count {sum(found.values())}.")
+                self.error.setText(ngettext(
+                    "{sku}: {quantity} piece came back, the outcomes count {count}.",
+                    "{sku}: {quantity} pieces came back, the outcomes count {count}.",
+                    line.quantity).format(sku=line.sku, quantity=line.quantity,
+                                          count=sum(found.values())))
                 return
         super().accept()
 
@@ -187,30 +210,34 @@ class RefundDialog(QDialog):
     def __init__(self, rma: Rma, suggested: Money, refundable: Money, locale: str | None,
                  parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(f"Refund on {rma.code}")
+        self.setWindowTitle(_("Refund on {code}").format(code=rma.code))
         self.currency = rma.currency
-        self.refundable = refundable
+        self.refundable, self.locale = refundable, locale
         self.amount = QLineEdit(str(suggested.to_decimal()) if suggested.minor else "")
-        self.amount.setPlaceholderText(f"Amount in {rma.currency}")
+        self.amount.setPlaceholderText(_("Amount in {currency}").format(currency=rma.currency))
         self.method = QComboBox()
         for method, words in _METHODS.items():
-            self.method.addItem(words, method)
-        self.note = QLineEdit(placeholderText="Platform refund id, bank reference…")
-        already = (f"{format_money(rma.refunded, locale)} refunded on this RMA so far. "
-                   if rma.refunded.minor else "")
-        hint = QLabel(f"{already}At most {format_money(refundable, locale)} can still be "
-                      "refunded on the order.")
+            self.method.addItem(_(words), method)
+        self.note = QLineEdit(placeholderText=_("Platform refund id, bank reference…"))
+        at_most = _("At most {amount} can still be refunded on the order.").format(
+            amount=format_money(refundable, locale))
+        if rma.refunded.minor:
+            already = _("{amount} refunded on this RMA so far.").format(
+                amount=format_money(rma.refunded, locale))
+            at_most = f"{already} {at_most}"
+        hint = QLabel(at_most)
         hint.setWordWrap(True)
         self.error = _error_label()
         form = QFormLayout()
-        form.addRow(f"Amount ({rma.currency})", self.amount)
-        form.addRow("Paid back by", self.method)
-        form.addRow("Note", self.note)
+        form.addRow(_("Amount ({currency})").format(currency=rma.currency), self.amount)
+        form.addRow(_("Paid back by"), self.method)
+        form.addRow(_("Note"), self.note)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(hint)
         layout.addWidget(self.error)
-        layout.addWidget(_buttons(self, "Record refund"))
+        layout.addWidget(_buttons(self, _("Record refund")))
+        self.setMinimumWidth(420)  # room for the hint in longer languages
         self.amount.selectAll()
 
     def money(self) -> Money | None:
@@ -226,8 +253,10 @@ class RefundDialog(QDialog):
     def accept(self) -> None:
         amount = self.money()
         if amount is None or amount.minor <= 0:
-            self.error.setText(f"Type the amount paid back, e.g. 12.50 ({self.currency}).")
+            self.error.setText(_("Type the amount paid back, e.g. 12.50 ({currency}).").format(
+                currency=self.currency))
         elif amount.minor > self.refundable.minor:
-            self.error.setText(f"At most {self.refundable} can still be refunded on this order.")
+            self.error.setText(_("At most {amount} can still be refunded on the order.").format(
+                amount=format_money(self.refundable, self.locale)))
         else:
             super().accept()

@@ -11,10 +11,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from fulfill.domain.returns import ReturnReason
 from fulfill.i18n import country_name
 from fulfill.services.return_desk import RATE_GROUPS, RateRow
+from fulfill.translation import N_, _, ngettext
+from fulfill.ui import labels
 
-PERIODS = (("Last 30 days", 30), ("Last 90 days", 90), ("Last 12 months", 365), ("All time", 0))
+PERIODS = ((N_("Last 30 days"), 30), (N_("Last 90 days"), 90), (N_("Last 12 months"), 365),
+           (N_("All time"), 0))
+# RATE_GROUPS' words, for the catalogue: "Return rate by [Product]".
+_GROUP_WORDS = {"product": N_("Product"), "reason": N_("Reason"),
+                "country": N_("Destination country")}
 BAR_COLOUR = "#3d6fb6"
 _LABEL_CHARS = 38  # longer product names are cut with an ellipsis; the tooltip has them whole
 
@@ -32,10 +39,10 @@ class ReturnRatesChart(QWidget):
         self.locale = locale
         self.group = QComboBox()
         for key, words in RATE_GROUPS.items():
-            self.group.addItem(words, key)
+            self.group.addItem(_(_GROUP_WORDS.get(key, words)), key)
         self.period = QComboBox()
         for words, days in PERIODS:
-            self.period.addItem(words, days)
+            self.period.addItem(_(words), days)
         self.period.setCurrentIndex(1)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -45,9 +52,11 @@ class ReturnRatesChart(QWidget):
         self.view = QChartView(self.chart)
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
         pickers = QHBoxLayout()
-        pickers.addWidget(QLabel("Return rate by"))
+        # Translators: "Return rate by [Product] orders placed [Last 90 days]".
+        pickers.addWidget(QLabel(_("Return rate by")))
         pickers.addWidget(self.group)
-        pickers.addWidget(QLabel("orders placed"))
+        # Translators: "Return rate by [Product] orders placed [Last 90 days]".
+        pickers.addWidget(QLabel(_("orders placed")))
         pickers.addWidget(self.period)
         pickers.addStretch(1)
         layout = QVBoxLayout(self)
@@ -62,8 +71,11 @@ class ReturnRatesChart(QWidget):
         return self.group.currentData(), since
 
     def _label(self, row: RateRow) -> str:
-        if self.group.currentData() == "country":
+        group = self.group.currentData()
+        if group == "country":
             return f"{country_name(row.key, self.locale)} ({row.key})"
+        if group == "reason" and row.key in {reason.value for reason in ReturnReason}:
+            return labels.return_reason(row.key)
         return row.label
 
     def show_rates(self, rows: list[RateRow]) -> None:
@@ -73,15 +85,24 @@ class ReturnRatesChart(QWidget):
             self.chart.removeAxis(axis)
         group = self.group.currentText().lower()
         if not rows:
-            self.summary.setText(f"No returns in this period, so no return rate by {group}.")
+            self.summary.setText(_("No returns in this period, so no return rate by {group}.")
+                                 .format(group=group))
             return
-        unit = "pieces" if self.group.currentData() == "product" else "orders"
+        pieces = self.group.currentData() == "product"
         worst = rows[0]
-        self.summary.setText(
-            f"Highest: {self._label(worst)} — {worst.returned:,} of {worst.shipped:,} {unit} "
-            f"came back ({worst.rate:.1%}). Rejected requests are not counted.")
+        if pieces:
+            highest = ngettext("Highest: {name} — {returned} of {shipped} piece came back "
+                               "({rate}).", "Highest: {name} — {returned} of {shipped} pieces "
+                               "came back ({rate}).", worst.shipped)
+        else:
+            highest = ngettext("Highest: {name} — {returned} of {shipped} order came back "
+                               "({rate}).", "Highest: {name} — {returned} of {shipped} orders "
+                               "came back ({rate}).", worst.shipped)
+        highest = highest.format(name=self._label(worst), returned=f"{worst.returned:,}",
+                                 shipped=f"{worst.shipped:,}", rate=f"{worst.rate:.1%}")
+        self.summary.setText(highest + " " + _("Rejected requests are not counted."))
         ordered = list(reversed(rows))  # a horizontal chart draws its first category lowest
-        bars = QBarSet("Return rate")
+        bars = QBarSet(_("Return rate"))
         bars.setColor(QColor(BAR_COLOUR))
         bars.append([row.rate * 100 for row in ordered])
         series = QHorizontalBarSeries()
@@ -100,6 +121,14 @@ class ReturnRatesChart(QWidget):
         self.chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(categories)
         series.attachAxis(values)
-        self.view.setToolTip("\n".join(
-            f"{self._label(row)}: {row.returned:,} of {row.shipped:,} {unit} ({row.rate:.1%})"
-            for row in rows))
+        self.view.setToolTip("\n".join(self._tip(row, pieces) for row in rows))
+
+    def _tip(self, row: RateRow, pieces: bool) -> str:
+        if pieces:
+            words = ngettext("{name}: {returned} of {shipped} piece ({rate})",
+                             "{name}: {returned} of {shipped} pieces ({rate})", row.shipped)
+        else:
+            words = ngettext("{name}: {returned} of {shipped} order ({rate})",
+                             "{name}: {returned} of {shipped} orders ({rate})", row.shipped)
+        return words.format(name=self._label(row), returned=f"{row.returned:,}",
+                            shipped=f"{row.shipped:,}", rate=f"{row.rate:.1%}")

@@ -10,6 +10,7 @@ which refuses with the reason (shown as is) anything the RMA's state does not al
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from fulfill.domain import ChannelAccount
-from fulfill.domain.returns import ReturnKind, ReturnReason, ReturnStatus, ReturnStep
+from fulfill.domain.returns import ReturnReason, ReturnStatus, ReturnStep
 from fulfill.errors import FulfillError
 from fulfill.i18n import country_name
 from fulfill.services import packing, return_desk, return_papers, returns
 from fulfill.services.return_desk import ReturnFilter, ReturnRow, RmaDetail
 from fulfill.storage import Store
+from fulfill.translation import N_, _, ngettext
+from fulfill.ui import labels
 from fulfill.ui.account_dialog import BAD_COLOUR
 from fulfill.ui.pdf_preview import PdfPreview
 from fulfill.ui.return_detail import OVERDUE_TINT, rma_html
@@ -36,35 +39,44 @@ from fulfill.ui.store_worker import StoreWorker, run_in_thread
 from fulfill.ui.tables import ReadOnlyTable
 
 S = ReturnStatus
-# (key, words, filter): what "Show" offers; the queues link to three of them.
+# (key, words, filter): what "Show" offers; the queues link to three of them. The words are
+# English here (N_) and translated where they are shown; the keys are for the code.
 VIEWS: tuple[tuple[str, str, ReturnFilter], ...] = (
-    ("open", "Open", ReturnFilter(open_only=True)),
-    ("requested", "To decide", ReturnFilter(statuses=(S.REQUESTED,))),
-    ("awaiting", "Awaiting the parcel", ReturnFilter(statuses=(S.APPROVED, S.AWAITING_PARCEL))),
-    ("overdue", "Parcel overdue", ReturnFilter(overdue_only=True, open_only=True)),
-    ("inspection", "Awaiting inspection", ReturnFilter(statuses=(S.RECEIVED,))),
-    ("inspected", "Inspected: refund or replace", ReturnFilter(statuses=(S.INSPECTED,))),
-    ("settled", "Refunded or exchanged", ReturnFilter(statuses=(S.REFUNDED, S.EXCHANGED))),
-    ("finished", "Closed or rejected", ReturnFilter(statuses=(S.CLOSED, S.REJECTED))),
-    ("all", "All", ReturnFilter()),
+    ("open", N_("Open"), ReturnFilter(open_only=True)),
+    ("requested", N_("To decide"), ReturnFilter(statuses=(S.REQUESTED,))),
+    ("awaiting", N_("Awaiting the parcel"),
+     ReturnFilter(statuses=(S.APPROVED, S.AWAITING_PARCEL))),
+    ("overdue", N_("Parcel overdue"), ReturnFilter(overdue_only=True, open_only=True)),
+    ("inspection", N_("Awaiting inspection"), ReturnFilter(statuses=(S.RECEIVED,))),
+    ("inspected", N_("Inspected: refund or replace"), ReturnFilter(statuses=(S.INSPECTED,))),
+    ("settled", N_("Refunded or exchanged"), ReturnFilter(statuses=(S.REFUNDED, S.EXCHANGED))),
+    ("finished", N_("Closed or rejected"), ReturnFilter(statuses=(S.CLOSED, S.REJECTED))),
+    ("all", N_("All"), ReturnFilter()),
 )
-AGES = (("Any age", 0), ("Open 7+ days", 7), ("Open 14+ days", 14), ("Open 30+ days", 30))
+AGES = ((N_("Any age"), 0), (N_("Open 7+ days"), 7), (N_("Open 14+ days"), 14),
+        (N_("Open 30+ days"), 30))
 STEP_BUTTONS = {
-    ReturnStep.APPROVE: "&Approve", ReturnStep.REJECT: "Re&ject…",
-    ReturnStep.AWAIT_PARCEL: "Parcel on its &way…", ReturnStep.RECEIVE: "Parcel &received",
-    ReturnStep.INSPECT: "&Inspect…", ReturnStep.REFUND: "Re&fund…",
-    ReturnStep.EXCHANGE: "Send re&placement…", ReturnStep.CLOSE: "&Close…",
+    ReturnStep.APPROVE: N_("&Approve"), ReturnStep.REJECT: N_("Re&ject…"),
+    ReturnStep.AWAIT_PARCEL: N_("Parcel on its &way…"),
+    ReturnStep.RECEIVE: N_("Parcel &received"),
+    ReturnStep.INSPECT: N_("&Inspect…"), ReturnStep.REFUND: N_("Re&fund…"),
+    ReturnStep.EXCHANGE: N_("Send re&placement…"), ReturnStep.CLOSE: N_("&Close…"),
 }
-COLUMNS = ["RMA", "Order", "Buyer", "Ctry", "Kind", "Reason", "Status", "Pcs", "Days"]
-_KIND_SHORT = {ReturnKind.RETURN: "Return", ReturnKind.EXCHANGE: "Exchange",
-               ReturnKind.REFUND_ONLY: "Refund only"}
+COLUMNS = [
+    # Translators: column header: the return's code (RMA = return merchandise authorization).
+    N_("RMA"), N_("Order"), N_("Buyer"),
+    # Translators: column header, short for "country" (a two-letter code below it).
+    N_("Ctry"), N_("Kind"), N_("Reason"), N_("Status"),
+    # Translators: column header, short for "pieces".
+    N_("Pcs"), N_("Days"),
+]
 ACTOR = "seller"
 
 
 def _message(error: BaseException) -> str:
     if isinstance(error, FulfillError):
         return f"{error.message}\n\n{error.advice}".strip()
-    return f"Something went wrong: {error}"
+    return _("Something went wrong: {error}").format(error=error)
 
 
 def _with_store(store_path: Path, fn: Callable[[Store], Any]) -> Any:
@@ -83,7 +95,7 @@ class ReturnsWindow(QWidget):
                  accounts: dict[int, ChannelAccount], locale: str | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
-        self.setWindowTitle("Returns and exchanges")
+        self.setWindowTitle(_("Returns and exchanges"))
         self.store_path, self.worker, self.settings = store_path, worker, settings
         self.accounts, self.locale = accounts, locale
         self.rows: list[ReturnRow] = []
@@ -102,28 +114,30 @@ class ReturnsWindow(QWidget):
     def _build(self) -> None:
         self.view = QComboBox()
         for key, words, _flt in VIEWS:
-            self.view.addItem(words, key)
+            self.view.addItem(_(words), key)
         self.reason = QComboBox()
-        self.reason.addItem("Any reason", None)
+        self.reason.addItem(_("Any reason"), None)
         for reason in ReturnReason:
-            self.reason.addItem(reason.label, reason)
+            self.reason.addItem(labels.return_reason(reason), reason)
         self.channel = QComboBox()
         self.channel.setMaximumWidth(220)
-        self.channel.addItem("Any channel", None)
-        for account in sorted(self.accounts.values(), key=lambda a: a.display_name):
-            self.channel.addItem(account.display_name, account.id)
+        self.channel.addItem(_("Any channel"), None)
+        for account in sorted(self.accounts.values(), key=labels.account_name):
+            self.channel.addItem(labels.account_name(account), account.id)
         self.country = QComboBox()
-        self.country.addItem("Any country", "")
+        self.country.addItem(_("Any country"), "")
         self.age = QComboBox()
         for words, days in AGES:
-            self.age.addItem(words, days)
-        self.search = QLineEdit(placeholderText="Scan or type an RMA code, order, buyer, tracking")
+            self.age.addItem(_(words), days)
+        self.search = QLineEdit(
+            placeholderText=_("Scan or type an RMA code, order, buyer, tracking"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(200)
-        new = QPushButton("&New return…")
+        new = QPushButton(_("&New return…"))
         new.clicked.connect(self.ask_for_order)
         filters = QHBoxLayout()
-        filters.addWidget(QLabel("Show"))
+        # Translators: before the filters: "Show [Open] [Any reason] [Any channel] …".
+        filters.addWidget(QLabel(_("Show")))
         for widget in (self.view, self.reason, self.channel, self.country, self.age):
             filters.addWidget(widget)
         filters.addStretch(1)
@@ -138,8 +152,9 @@ class ReturnsWindow(QWidget):
         self.queues = QLabel()
         self.queues.setTextFormat(Qt.TextFormat.RichText)
         self.queues.linkActivated.connect(self.show_view)
-        self.table = ReadOnlyTable(COLUMNS, (84, 150, 150, 44, 90, 130, 120, 40, 46), stretch=2)
-        self.table.currentCellChanged.connect(lambda row, *_: self._row_chosen(row))
+        self.table = ReadOnlyTable([_(words) for words in COLUMNS],
+                                   (84, 150, 150, 44, 90, 130, 120, 40, 46), stretch=2)
+        self.table.currentCellChanged.connect(lambda row, *_rest: self._row_chosen(row))
         self.table.doubleClicked.connect(lambda _index: self.show_order_of_current())
         self.empty = QLabel()
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -159,23 +174,23 @@ class ReturnsWindow(QWidget):
         self.step_buttons: dict[ReturnStep, QPushButton] = {}
         steps = QGridLayout()
         for n, (step, words) in enumerate(STEP_BUTTONS.items()):
-            button = QPushButton(words)
-            button.clicked.connect(lambda _=False, s=step: self.take_step(s))
+            button = QPushButton(_(words))
+            button.clicked.connect(lambda _checked=False, s=step: self.take_step(s))
             steps.addWidget(button, n // 4, n % 4)
             self.step_buttons[step] = button
-        self.slip_button = QPushButton("RMA &slip")
-        self.slip_button.setToolTip("The slip the buyer puts in the parcel: return address and "
-                                    "the RMA barcode Pack mode scans when it comes back")
+        self.slip_button = QPushButton(_("RMA &slip"))
+        self.slip_button.setToolTip(_("The slip the buyer puts in the parcel: return address "
+                                      "and the RMA barcode Pack mode scans when it comes back"))
         self.slip_button.clicked.connect(lambda: self.show_document("slip"))
-        self.customs_button = QPushButton("Return c&ustoms papers")
-        self.customs_button.setToolTip("Invoice and CN22/CN23 for the buyer to send the goods "
-                                       "back to Korea as returned goods")
+        self.customs_button = QPushButton(_("Return c&ustoms papers"))
+        self.customs_button.setToolTip(_("Invoice and CN22/CN23 for the buyer to send the goods "
+                                         "back to Korea as returned goods"))
         self.customs_button.clicked.connect(lambda: self.show_document("customs"))
-        self.replacement_button = QPushButton("&Pack the replacement")
-        self.replacement_button.setToolTip("Open the replacement order in Pack mode: scan its "
-                                           "items, and its label and papers print")
+        self.replacement_button = QPushButton(_("&Pack the replacement"))
+        self.replacement_button.setToolTip(_("Open the replacement order in Pack mode: scan its "
+                                             "items, and its label and papers print"))
         self.replacement_button.clicked.connect(self._pack_replacement)
-        self.order_button = QPushButton("Show &order")
+        self.order_button = QPushButton(_("Show &order"))
         self.order_button.clicked.connect(self.show_order_of_current)
         papers = QHBoxLayout()
         for button in (self.slip_button, self.customs_button, self.replacement_button,
@@ -199,8 +214,8 @@ class ReturnsWindow(QWidget):
         self.chart.group.currentIndexChanged.connect(self.load_rates)
         self.chart.period.currentIndexChanged.connect(self.load_rates)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.split, "Returns and exchanges")
-        self.tabs.addTab(self.chart, "Return rates")
+        self.tabs.addTab(self.split, _("Returns and exchanges"))
+        self.tabs.addTab(self.chart, _("Return rates"))
         self.tabs.currentChanged.connect(lambda index: index == 1 and self.load_rates())
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
@@ -249,9 +264,9 @@ class ReturnsWindow(QWidget):
                 font.setBold(True)
                 days.setFont(font)
         self.empty.setVisible(not rows)
-        self.empty.setText("No returns match these filters." if self._filtered()
-                           else "No returns yet. Open one from an order (New return…), or "
-                                "they arrive with the platforms' refunds on the next sync.")
+        self.empty.setText(_("No returns match these filters.") if self._filtered()
+                           else _("No returns yet. Open one from an order (New return…), or "
+                                  "they arrive with the platforms' refunds on the next sync."))
         ids = [row.rma_id for row in rows]
         if keep in ids:
             self.table.selectRow(ids.index(keep))
@@ -273,7 +288,7 @@ class ReturnsWindow(QWidget):
             return
         self.country.blockSignals(True)
         self.country.clear()
-        self.country.addItem("Any country", "")
+        self.country.addItem(_("Any country"), "")
         for code in codes:
             self.country.addItem(f"{country_name(code, self.locale)} ({code})", code)
         self.country.setCurrentIndex(max(0, self.country.findData(chosen)))
@@ -281,24 +296,32 @@ class ReturnsWindow(QWidget):
 
     @staticmethod
     def _queue_text(counts: dict[str, int]) -> str:
-        parts = [("requested", counts["requested"], "to decide"),
-                 ("overdue", counts["overdue"], "parcel overdue"),
-                 ("inspection", counts["inspection"], "awaiting inspection")]
-        links = [f"<a href='{key}'>{n} {words}</a>" if n else f"0 {words}"
-                 for key, n, words in parts]
-        return f"<b>{counts['open']} open</b> · " + " · ".join(links)
+        n = counts["requested"]
+        parts = [("requested", ngettext("{n} to decide", "{n} to decide", n).format(n=n))]
+        n = counts["overdue"]
+        parts.append(("overdue", ngettext("{n} parcel overdue", "{n} parcel overdue", n)
+                      .format(n=n)))
+        n = counts["inspection"]
+        parts.append(("inspection", ngettext("{n} awaiting inspection",
+                                             "{n} awaiting inspection", n).format(n=n)))
+        links = [f"<a href='{key}'>{escape(words)}</a>" if counts[key] else escape(words)
+                 for key, words in parts]
+        n = counts["open"]
+        opened = escape(ngettext("{n} open", "{n} open", n).format(n=n))
+        return f"<b>{opened}</b> · " + " · ".join(links)
 
     def _cells(self, row: ReturnRow) -> list[tuple[str, str]]:
         account = self.accounts.get(row.account_id)
-        days_tip = "Parcel overdue" if row.overdue else ""
+        days_tip = _("Parcel overdue") if row.overdue else ""
+        replacement = (_("Replacement order {number}").format(number=row.replacement_number)
+                       if row.replacement_number else "")
         return [
-            (row.code, row.return_tracking), (row.order_number, account.display_name if account
-                                              else ""),
+            (row.code, row.return_tracking),
+            (row.order_number, labels.account_name(account) if account else ""),
             (row.buyer, row.buyer), (row.country, country_name(row.country, self.locale)),
-            (_KIND_SHORT[row.kind], row.replacement_number and
-             f"Replacement order {row.replacement_number}"),
-            (row.reason.label, ""), (row.status.label, ""), (str(row.items), ""),
-            (str(row.days_open), days_tip),
+            (labels.return_kind_short(row.kind), replacement),
+            (labels.return_reason(row.reason), ""), (labels.return_status(row.status), ""),
+            (str(row.items), ""), (str(row.days_open), days_tip),
         ]
 
     # --- one RMA ---------------------------------------------------------------------
@@ -333,13 +356,14 @@ class ReturnsWindow(QWidget):
     def _show_detail(self, detail: RmaDetail | None) -> None:
         self.detail = detail
         if detail is None:
-            self.browser.setHtml("<p style='color:#5a6270'>Choose a return on the left.</p>")
+            self.browser.setHtml("<p style='color:#5a6270'>"
+                                 + escape(_("Choose a return on the left.")) + "</p>")
             self._show_steps(None)
             return
         row = next((r for r in self.rows if r.rma_id == detail.rma.id), None)
         account = self.accounts.get(detail.order.account_id)
         self.browser.setHtml(rma_html(detail, overdue=bool(row and row.overdue),
-                                      channel=account.display_name if account else "",
+                                      channel=labels.account_name(account) if account else "",
                                       locale=self.locale))
         self._show_steps(detail)
         self.detailShown.emit(detail.rma.id or 0)
@@ -348,7 +372,8 @@ class ReturnsWindow(QWidget):
         allowed = detail.rma.next_steps() if detail else {}
         for step, button in self.step_buttons.items():
             button.setEnabled(step in allowed)
-            button.setToolTip(f"Leads to: {allowed[step].label}" if step in allowed else "")
+            button.setToolTip(_("Leads to: {status}").format(
+                status=labels.return_status(allowed[step])) if step in allowed else "")
         goods_back = detail is not None and return_papers.goods_come_back(detail.rma)
         self.slip_button.setEnabled(goods_back)
         self.customs_button.setEnabled(goods_back and detail.order.ship_to.country_code != "KR")
@@ -365,14 +390,14 @@ class ReturnsWindow(QWidget):
         if step is ReturnStep.APPROVE:
             self.run_step(step)
         elif step is ReturnStep.REJECT:
-            note, ok = QInputDialog.getText(self, f"Reject {rma.code}",
-                                            "Why? (the buyer will ask)")
+            note, ok = QInputDialog.getText(self, _("Reject {code}").format(code=rma.code),
+                                            _("Why? (the buyer will ask)"))
             if ok:
                 self.run_step(step, note=note)
         elif step is ReturnStep.AWAIT_PARCEL:
             tracking, ok = QInputDialog.getText(
-                self, f"{rma.code}: parcel on its way", "Return tracking number (if the buyer "
-                "sent it):", text=rma.return_tracking)
+                self, _("{code}: parcel on its way").format(code=rma.code),
+                _("Return tracking number (if the buyer sent it):"), text=rma.return_tracking)
             if ok:
                 self.run_step(step, return_tracking=tracking)
         elif step is ReturnStep.RECEIVE:
@@ -390,14 +415,16 @@ class ReturnsWindow(QWidget):
         elif step is ReturnStep.EXCHANGE:
             items = ", ".join(f"{line.quantity} × {line.sku}" for line in rma.lines)
             answer = QMessageBox.question(
-                self, f"Send a replacement for {rma.code}",
-                f"Send {items} free of charge to the order's address?\n\nA replacement order "
-                f"{detail.order.order_number}-EX… is made: it is packed and printed like any "
-                "order, its customs papers say it is a replacement.")
+                self, _("Send a replacement for {code}").format(code=rma.code),
+                _("Send {items} free of charge to the order's address?\n\nA replacement order "
+                  "{number}-EX… is made: it is packed and printed like any order, its customs "
+                  "papers say it is a replacement.").format(items=items,
+                                                            number=detail.order.order_number))
             if answer == QMessageBox.StandardButton.Yes:
                 self.run_step(step)
         elif step is ReturnStep.CLOSE:
-            note, ok = QInputDialog.getText(self, f"Close {rma.code}", "Note (optional):")
+            note, ok = QInputDialog.getText(self, _("Close {code}").format(code=rma.code),
+                                            _("Note (optional):"))
             if ok:
                 self.run_step(step, note=note)
 
@@ -424,7 +451,8 @@ class ReturnsWindow(QWidget):
             return action(store, rma_id, actor=ACTOR, **choice)
 
         def done(rma) -> None:
-            self.status.setText(f"{rma.code} is now {rma.status.label}.")
+            self.status.setText(_("{code} is now {status}.").format(
+                code=rma.code, status=labels.return_status(rma.status)))
             if step is ReturnStep.EXCHANGE:
                 self.ordersChanged.emit()
             self._wanted_id = rma_id
@@ -437,15 +465,15 @@ class ReturnsWindow(QWidget):
     def _step_failed(self, error: BaseException) -> None:
         self.status.setText(f"<span style='color:{BAD_COLOUR}'>"
                             f"{_message(error).replace(chr(10), ' ')}</span>")
-        QMessageBox.warning(self, "Returns", _message(error))
+        QMessageBox.warning(self, _("Returns"), _message(error))
 
     def _failed(self, error: BaseException) -> None:
         self.status.setText(f"<span style='color:{BAD_COLOUR}'>{_message(error)}</span>")
 
     # --- opening a return ------------------------------------------------------------
     def ask_for_order(self) -> None:
-        number, ok = QInputDialog.getText(self, "New return", "Order number (or scan the "
-                                          "packing slip or the outgoing label):")
+        number, ok = QInputDialog.getText(self, _("New return"), _(
+            "Order number (or scan the packing slip or the outgoing label):"))
         if ok and number.strip():
             self.worker.submit(lambda store, _p, _c: packing.find_order(store, number),
                                self.new_return_for, self._step_failed, owner=self)
@@ -468,7 +496,8 @@ class ReturnsWindow(QWidget):
             return returns.open_rma(store, order_id, actor=ACTOR, **choice)
 
         def done(rma) -> None:
-            self.status.setText(f"{rma.code} opened: approve it, or reject it with the reason.")
+            self.status.setText(_("{code} opened: approve it, or reject it with the reason.")
+                                .format(code=rma.code))
             self.select_rma(rma.id or 0)
 
         self.worker.submit(job, done, self._step_failed, owner=self)
@@ -479,10 +508,11 @@ class ReturnsWindow(QWidget):
             return
         rma = self.detail.rma
         make = return_papers.rma_slip if kind == "slip" else return_papers.return_customs_papers
-        title = (f"RMA slip {rma.code}" if kind == "slip"
-                 else f"Return customs papers {rma.code}")
+        title = (_("RMA slip {code}") if kind == "slip"
+                 else _("Return customs papers {code}")).format(code=rma.code)
         name = f"{'rma-slip' if kind == 'slip' else 'return-customs'}-{rma.code}.pdf"
-        self.status.setText(f"Making the {title.lower()}…")
+        self.status.setText(_("Making the RMA slip…") if kind == "slip"
+                            else _("Making the return customs papers…"))
         run_in_thread(lambda: _with_store(self.store_path, lambda s: make(s, rma.id or 0)),
                       lambda pdf: self._preview(pdf, title, name), self._step_failed, owner=self)
 

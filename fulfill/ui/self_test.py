@@ -2,7 +2,7 @@
 
 Each check runs the real code path a user's first minutes would: open and migrate a store,
 register the bundled fonts, format money with babel's locale data, render a 4x6 label and
-load it with QtPdf. A build that lost a resource, a Qt plugin or a hidden import fails here,
+load it with QtPdf, load the interface's and Qt's translations. A build that lost a resource, a Qt plugin or a hidden import fails here,
 in CI, instead of on a seller's desk. Prints one line per check; exit status 0 when all pass.
 """
 
@@ -78,8 +78,29 @@ def _label(folder: Path) -> str:
             "drawn by QtPdf")
 
 
+def _languages(_folder: Path) -> str:
+    from PySide6.QtWidgets import QApplication
+
+    from fulfill import translation
+    from fulfill.ui.language import install_qt_translations
+
+    found = []
+    try:
+        for language in ("ko", "ja", "zh_Hans"):
+            if translation.install(language) != language:
+                raise RuntimeError(f"the {language} catalogue is missing from the build")
+            if not install_qt_translations(QApplication.instance(), language):
+                raise RuntimeError(f"Qt's own {language} catalogue is missing from the build")
+            found.append(translation._("Cancel"))
+    finally:
+        translation.install(translation.ENGLISH)
+        install_qt_translations(QApplication.instance(), translation.ENGLISH)
+    return "interface catalogues and Qt's load: " + " · ".join(found)
+
+
 CHECKS: tuple[tuple[str, Callable[[Path], str]], ...] = (
-    ("store", _store), ("fonts", _fonts), ("money", _money), ("label", _label))
+    ("store", _store), ("fonts", _fonts), ("money", _money), ("label", _label),
+    ("languages", _languages))
 
 
 def run_self_test(out: TextIO = sys.stdout) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,19 +21,31 @@ from PySide6.QtWidgets import (
 
 from fulfill.domain import Address, AddressText, ItemCategory, SellerProfile
 from fulfill.domain.customs import INCOTERMS
+from fulfill.translation import _
 from fulfill.ui.account_dialog import BAD_COLOUR, MUTED_COLOUR
 from fulfill.ui.store_worker import StoreWorker
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
-INCOTERM_HELP = {"DAP": "DAP — the buyer pays import duties and taxes on delivery",
-                 "DDP": "DDP — you pay import duties and taxes (the carrier bills you)"}
-# (field of AddressText or Address, caption, English placeholder, Korean placeholder)
+# The combo's words; the Incoterm code itself (the item's data) is what the papers print.
+INCOTERM_HELP = {"DAP": _("DAP — the buyer pays import duties and taxes on delivery"),
+                 "DDP": _("DDP — you pay import duties and taxes (the carrier bills you)")}
+# The reason for export as the combo shows it; the papers print ItemCategory.english.
+CATEGORY_LABELS = {
+    ItemCategory.SALE_OF_GOODS: _("Sale of goods"),
+    ItemCategory.GIFT: _("Gift"),
+    ItemCategory.COMMERCIAL_SAMPLE: _("Commercial sample"),
+    ItemCategory.DOCUMENTS: _("Documents"),
+    ItemCategory.RETURNED_GOODS: _("Returned goods"),
+    ItemCategory.OTHER: _("Other"),
+}
+# (field of AddressText or Address, caption, English placeholder, Korean placeholder): the
+# placeholders are examples of what to type in that language, so they are not translated.
 _ADDRESS_ROWS = (
-    ("line1", "Street", "3F, 45 Seongsui-ro 7-gil", "성수이로7길 45, 3층"),
-    ("line2", "District", "Seongdong-gu", "성동구"),
-    ("city", "City", "Seoul", "서울특별시"),
-    ("region", "Province", "", ""),
-    ("postal_code", "Postal code", "04780", "04780"),
+    ("line1", _("Street:"), "3F, 45 Seongsui-ro 7-gil", "성수이로7길 45, 3층"),
+    ("line2", _("District:"), "Seongdong-gu", "성동구"),
+    ("city", _("City:"), "Seoul", "서울특별시"),
+    ("region", _("Province:"), "", ""),
+    ("postal_code", _("Postal code:"), "04780", "04780"),
 )
 
 
@@ -51,20 +64,20 @@ def _address_grid(edits: dict[str, dict[str, QLineEdit]], country: QLineEdit, *,
     grid = QGridLayout()
     grid.setColumnStretch(1, 1)
     grid.setColumnStretch(2, 1)
-    grid.addWidget(QLabel("<b>In English</b>"), 0, 1)
-    grid.addWidget(QLabel("<b>In Korean</b> (한국어)"), 0, 2)
+    grid.addWidget(QLabel(_("<b>In English</b>")), 0, 1)
+    grid.addWidget(QLabel(_("<b>In Korean</b> (한국어)")), 0, 2)
     caption, english, korean = first
     grid.addWidget(QLabel(caption), 1, 0)
     grid.addWidget(english, 1, 1)
     grid.addWidget(korean, 1, 2)
     for row, (key, label, en_hint, ko_hint) in enumerate(_ADDRESS_ROWS, start=2):
-        grid.addWidget(QLabel(f"{label}:"), row, 0)
+        grid.addWidget(QLabel(label), row, 0)
         for column, (language, hint) in enumerate((("en", en_hint), ("ko", ko_hint)), start=1):
             edit = QLineEdit(placeholderText=hint if hints else "")
             edits[language][key] = edit
             grid.addWidget(edit, row, column)
     country_row = len(_ADDRESS_ROWS) + 2
-    grid.addWidget(QLabel("Country:"), country_row, 0)
+    grid.addWidget(QLabel(_("Country:")), country_row, 0)
     grid.addWidget(country, country_row, 1, Qt.AlignmentFlag.AlignLeft)
     return grid
 
@@ -90,56 +103,60 @@ class SellerProfileDialog(QDialog):
     def __init__(self, profile: SellerProfile, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._original = profile
-        self.setWindowTitle("Seller profile")
+        self.setWindowTitle(_("Seller profile"))
 
         # --- the exporter, in English and Korean side by side -------------------------
         self.name_en = QLineEdit(placeholderText="Hanbit Trading Co., Ltd.")
         self.name_ko = QLineEdit(placeholderText="한빛무역 주식회사")
         self.address: dict[str, dict[str, QLineEdit]] = {"en": {}, "ko": {}}
         self.country = _country_edit()
-        grid = _address_grid(self.address, self.country, first=("Company name:", self.name_en,
+        grid = _address_grid(self.address, self.country, first=(_("Company name:"), self.name_en,
                                                                  self.name_ko))
-        exporter = QGroupBox("Exporter")
+        exporter = QGroupBox(_("Exporter"))
         exporter_layout = QVBoxLayout(exporter)
         exporter_layout.addLayout(grid)
-        exporter_layout.addWidget(_muted("The English form goes on every paper; the Korean form "
-                                         "on the export declaration and Korean papers."))
+        exporter_layout.addWidget(_muted(_("The English form goes on every paper; the Korean "
+                                           "form on the export declaration and Korean papers.")))
 
         # --- where returned parcels go, when not to the exporter address ----------------
-        self.return_name_en = QLineEdit(placeholderText="the company name")
+        self.return_name_en = QLineEdit(placeholderText=_("the company name"))
         self.return_name_ko = QLineEdit(placeholderText="회사명")
         self.return_address: dict[str, dict[str, QLineEdit]] = {"en": {}, "ko": {}}
         self.return_country = _country_edit()
         return_grid = _address_grid(self.return_address, self.return_country,
-                                    first=("Addressee:", self.return_name_en, self.return_name_ko),
+                                    first=(_("Addressee:"), self.return_name_en,
+                                           self.return_name_ko),
                                     hints=False)
-        self.separate_returns = QCheckBox("Re&turns go to another address than the exporter's")
+        self.separate_returns = QCheckBox(_("Re&turns go to another address than the "
+                                            "exporter's"))
         self.return_fields = QWidget()
         self.return_fields.setLayout(return_grid)
         return_grid.setContentsMargins(0, 0, 0, 0)
         self.separate_returns.toggled.connect(self.return_fields.setVisible)
         self.separate_returns.toggled.connect(self._show_missing)
-        returns_box = QGroupBox("Return address")
+        returns_box = QGroupBox(_("Return address"))
         returns_layout = QVBoxLayout(returns_box)
         returns_layout.addWidget(self.separate_returns)
         returns_layout.addWidget(self.return_fields)
-        returns_layout.addWidget(_muted("RMA slips and the customs papers of returns are "
-                                        "addressed to it."))
+        returns_layout.addWidget(_muted(_("RMA slips and the customs papers of returns are "
+                                          "addressed to it.")))
 
         # --- identity and contact -----------------------------------------------------
         self.business_number = QLineEdit(placeholderText="120-88-12345")
-        self.customs_code = QLineEdit(placeholderText="통관고유부호, e.g. 한빛무1A2B3C4")
+        self.customs_code = QLineEdit(placeholderText=_("통관고유부호, e.g. {example}").format(
+            example="한빛무1A2B3C4"))
         self.phone = QLineEdit(placeholderText="+82 2 555 0142")
         self.email = QLineEdit(placeholderText="export@example.com")
         self.signature_name = QLineEdit(placeholderText="Kim Min-ji")
-        identity = QGroupBox("Registration and contact")
+        identity = QGroupBox(_("Registration and contact"))
         identity_form = QFormLayout(identity)
-        identity_form.addRow("&Business number:", self.business_number)
-        identity_form.addRow("C&ustoms code:", self.customs_code)
-        identity_form.addRow("&Phone:", self.phone)
-        identity_form.addRow("&Email:", self.email)
-        identity_form.addRow("&Signed by:", self.signature_name)
-        identity_form.addRow("", _muted("The name printed under the declarations' signature."))
+        identity_form.addRow(_("&Business number:"), self.business_number)
+        identity_form.addRow(_("C&ustoms code:"), self.customs_code)
+        identity_form.addRow(_("&Phone:"), self.phone)
+        identity_form.addRow(_("&Email:"), self.email)
+        identity_form.addRow(_("&Signed by:"), self.signature_name)
+        identity_form.addRow("", _muted(_("The name printed under the declarations' "
+                                          "signature.")))
 
         # --- declaration defaults -----------------------------------------------------
         self.incoterm = QComboBox()
@@ -147,39 +164,40 @@ class SellerProfileDialog(QDialog):
             self.incoterm.addItem(INCOTERM_HELP.get(term, term), term)
         self.category = QComboBox()
         for category in ItemCategory:
-            self.category.addItem(category.english, category.value)
+            self.category.addItem(CATEGORY_LABELS.get(category, category.english),
+                                  category.value)
         self.category_warning = QLabel()
         self.category_warning.setWordWrap(True)
         self.category_warning.setStyleSheet(f"color: {BAD_COLOUR}")
-        defaults = QGroupBox("Declaration defaults")
+        defaults = QGroupBox(_("Declaration defaults"))
         defaults_form = QFormLayout(defaults)
-        defaults_form.addRow("&Incoterm:", self.incoterm)
-        defaults_form.addRow("&Reason for export:", self.category)
+        defaults_form.addRow(_("&Incoterm:"), self.incoterm)
+        defaults_form.addRow(_("&Reason for export:"), self.category)
         defaults_form.addRow("", self.category_warning)
 
         # --- tax numbers per destination ----------------------------------------------
         self.tax_ids = QTableWidget(0, 2)
-        self.tax_ids.setHorizontalHeaderLabels(["Destination", "IOSS / VAT number"])
+        self.tax_ids.setHorizontalHeaderLabels([_("Country / EU"), _("IOSS / VAT number")])
         self.tax_ids.verticalHeader().setVisible(False)
         self.tax_ids.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.tax_ids.setColumnWidth(0, 100)
         self.tax_ids.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tax_ids.setMinimumHeight(5 * self.fontMetrics().height() + 16)
-        add_tax = QPushButton("&Add")
+        add_tax = QPushButton(_("&Add"))
         add_tax.setAutoDefault(False)
         add_tax.clicked.connect(lambda: self._add_tax_row("", ""))
-        remove_tax = QPushButton("Re&move")
+        remove_tax = QPushButton(_("Re&move"))
         remove_tax.setAutoDefault(False)
         remove_tax.clicked.connect(self._remove_tax_row)
         tax_buttons = QHBoxLayout()
         tax_buttons.addWidget(add_tax)
         tax_buttons.addWidget(remove_tax)
         tax_buttons.addStretch(1)
-        taxes = QGroupBox("Tax numbers per destination")
+        taxes = QGroupBox(_("Tax numbers per destination"))
         taxes_layout = QVBoxLayout(taxes)
-        taxes_layout.addWidget(_muted("“EU” is your IOSS number, used for every EU country; a "
-                                      "country code (GB, NO, AU…) is that country's VAT/GST "
-                                      "number."))
+        taxes_layout.addWidget(_muted(_("“EU” is your IOSS number, used for every EU country; a "
+                                        "country code (GB, NO, AU…) is that country's VAT/GST "
+                                        "number.")))
         taxes_layout.addWidget(self.tax_ids, 1)
         taxes_layout.addLayout(tax_buttons)
 
@@ -331,37 +349,41 @@ class SellerProfileDialog(QDialog):
             return
         gaps = profile.missing()
         if profile.return_address_ko is not None and profile.return_address_en is None:
-            gaps.append("return address in English (parcels from abroad are addressed in it)")
+            gaps.append(_("return address in English (parcels from abroad are addressed in "
+                          "it)"))
         if gaps:
-            self.missing.setText(f"<span style='color:{BAD_COLOUR}'>Papers cannot print without: "
-                                 f"{', '.join(gaps)}.</span>")
+            # Translators: the separator between the items of a list ("HS code, net weight").
+            what = _(", ").join(gaps)
+            self.missing.setText(f"<span style='color:{BAD_COLOUR}'>"
+                                 + escape(_("Papers cannot print without: {gaps}.").format(
+                                     gaps=what)) + "</span>")
         else:
-            self.missing.setText(f"<span style='color:{MUTED_COLOUR}'>Everything the papers need "
-                                 "is filled in.</span>")
+            self.missing.setText(f"<span style='color:{MUTED_COLOUR}'>"
+                                 + _("Everything the papers need is filled in.") + "</span>")
 
     def _show_category_warning(self) -> None:
         gift = self.category.currentData() == ItemCategory.GIFT.value
         self.category_warning.setText(
-            "“Gift” is only for goods you give away. Declaring a sale as a gift is a false "
-            "declaration: customs can seize the parcel and fine you." if gift else "")
+            _("“Gift” is only for goods you give away. Declaring a sale as a gift is a false "
+              "declaration: customs can seize the parcel and fine you.") if gift else "")
         self.category_warning.setVisible(gift)
 
     def _accept_if_valid(self) -> None:
         for edit in (self.country, self.return_country):
             country = edit.text().strip().upper()
             if country and not _COUNTRY.match(country):
-                self._complain("Country is a two-letter code such as KR.", edit)
+                self._complain(_("Country is a two-letter code such as KR."), edit)
                 return
         digits = re.sub(r"[\s-]", "", self.business_number.text())
         if digits and not (digits.isdigit() and len(digits) == 10):
-            self._complain("The business registration number has 10 digits (123-45-67890).",
-                           self.business_number)
+            self._complain(_("The business registration number has 10 digits "
+                             "(123-45-67890)."), self.business_number)
             return
         destinations = [d for d in self.tax_numbers() if d]
         bad = [d for d in destinations if not _COUNTRY.match(d)]
         if bad or "" in self.tax_numbers():
-            self._complain("Each tax number needs a destination: EU or a two-letter country code.",
-                           self.tax_ids)
+            self._complain(_("Each tax number needs a destination: EU or a two-letter country "
+                             "code."), self.tax_ids)
             return
         self.accept()
 
@@ -376,8 +398,9 @@ def open_seller_profile(parent: QWidget, worker: StoreWorker,
     """Read the profile on the worker, let the seller edit it, save it on the worker."""
 
     def failed(error: BaseException) -> None:
-        QMessageBox.warning(parent, "Seller profile", f"The seller profile could not be read or "
-                                                      f"saved: {error}")
+        QMessageBox.warning(parent, _("Seller profile"),
+                            _("The seller profile could not be read or saved: {error}").format(
+                                error=error))
 
     def loaded(profile: SellerProfile) -> None:
         dialog = SellerProfileDialog(profile, parent)

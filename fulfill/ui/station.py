@@ -18,6 +18,7 @@ from PySide6.QtCore import QSettings
 from fulfill.domain.customs import EU_COUNTRIES
 from fulfill.services.packing import REQUIRE_SCAN_KEY
 from fulfill.storage import Store
+from fulfill.translation import _
 from fulfill.ui.printing import DOCUMENT, LABEL, PrinterProfile, load_profile, save_profile
 from fulfill.ui.store_worker import Job
 
@@ -27,8 +28,8 @@ from fulfill.ui.store_worker import Job
 
 # The papers a parcel can take, in the order they print.
 COPY_KINDS = ("label", "cn22", "cn23", "invoice", "packing-slip")
-KIND_TITLES = {"label": "Shipping label", "cn22": "CN 22", "cn23": "CN 23",
-               "invoice": "Commercial invoice", "packing-slip": "Packing slip"}
+KIND_TITLES = {"label": _("Shipping label"), "cn22": "CN 22", "cn23": "CN 23",
+               "invoice": _("Commercial invoice"), "packing-slip": _("Packing slip")}
 EU, ELSEWHERE = "EU", "*"
 MAX_COPIES = 9
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from fulfill.i18n import country_name
+from fulfill.translation import _, current_language
 from fulfill.ui.printing import PrinterBox, available_printers, show_box_problem
 from fulfill.ui.station import (
     COPY_KINDS, ELSEWHERE, EU, KIND_TITLES, MAX_COPIES, CopyRule, StationSettings, host_name,
@@ -37,12 +38,17 @@ def _muted(text: str) -> QLabel:
     return label
 
 
+def _country(code: str) -> str:
+    """The country's name in the interface language."""
+    return country_name(code, current_language())
+
+
 def destination_title(destination: str) -> str:
     if destination == ELSEWHERE:
-        return "Everywhere else"
+        return _("Everywhere else")
     if destination == EU:
-        return "EU (any member country)"
-    return f"{country_name(destination, 'en')} ({destination})"
+        return _("EU (any member country)")
+    return f"{_country(destination)} ({destination})"
 
 
 def _country_codes() -> list[str]:
@@ -50,7 +56,7 @@ def _country_codes() -> list[str]:
 
     codes = [code for code in Locale.parse("en").territories
              if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES]
-    return sorted(codes, key=lambda code: country_name(code, "en"))
+    return sorted(codes, key=_country)
 
 
 class CopiesTable(QWidget):
@@ -60,7 +66,7 @@ class CopiesTable(QWidget):
     def __init__(self, rules: list[CopyRule], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["Paper", "Destination", "Copies"])
+        self.table.setHorizontalHeaderLabels([_("Paper"), _("Destination"), _("Copies")])
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -79,14 +85,14 @@ class CopiesTable(QWidget):
         for code in _country_codes():
             self.destination.addItem(destination_title(code), code)
         self.destination.setMaxVisibleItems(20)
-        self.add_button = QPushButton("A&dd rule")
+        self.add_button = QPushButton(_("A&dd rule"))
         self.add_button.clicked.connect(self.add_rule)
-        self.remove_button = QPushButton("Re&move rule")
+        self.remove_button = QPushButton(_("Re&move rule"))
         self.remove_button.clicked.connect(self.remove_rule)
 
         adding = QHBoxLayout()
         adding.addWidget(self.kind)
-        adding.addWidget(QLabel("to"))
+        adding.addWidget(QLabel(_("to")))
         adding.addWidget(self.destination, 1)
         adding.addWidget(self.add_button)
         adding.addWidget(self.remove_button)
@@ -117,10 +123,10 @@ class CopiesTable(QWidget):
             self.table.setItem(row, 1, QTableWidgetItem(destination_title(rule.destination)))
             spin = QSpinBox()
             spin.setRange(0, MAX_COPIES)
-            spin.setSpecialValueText("0 – none")
+            spin.setSpecialValueText(_("0 – none"))
             spin.setValue(rule.copies)
-            spin.setAccessibleName(f"Copies of {KIND_TITLES[rule.kind]} to "
-                                   f"{destination_title(rule.destination)}")
+            spin.setAccessibleName(_("Copies of {paper} to {destination}").format(
+                paper=KIND_TITLES[rule.kind], destination=destination_title(rule.destination)))
             self.table.setCellWidget(row, 2, spin)
         self._update_buttons()
 
@@ -171,29 +177,29 @@ class StationSettingsDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.station = StationSettings(settings)
-        self.setWindowTitle("Station settings")
+        self.setWindowTitle(_("Station settings"))
 
         # --- this station ------------------------------------------------------------
         self.name = QLineEdit(self.station.name)
         self.name.setPlaceholderText(host_name())
-        self.sounds = QCheckBox("Play s&ounds (good scan, refused scan, stop, parcel done)")
+        self.sounds = QCheckBox(_("Play s&ounds (good scan, refused scan, stop, parcel done)"))
         self.sounds.setChecked(self.station.sounds_on)
-        station_box = QGroupBox("This station")
+        station_box = QGroupBox(_("This station"))
         station_form = QFormLayout(station_box)
-        station_form.addRow("&Name:", self.name)
-        station_form.addRow("", _muted("Shown on the pack screen and in the audit log, so you "
-                                       "can tell which bench packed a parcel."))
+        station_form.addRow(_("&Name:"), self.name)
+        station_form.addRow("", _muted(_("Shown on the pack screen and in the audit log, so "
+                                         "you can tell which bench packed a parcel.")))
         station_form.addRow("", self.sounds)
 
-        self.require_scan_box = QCheckBox("Require every item to be &scanned before papers "
-                                          "print (applies to every station on this store)")
+        self.require_scan_box = QCheckBox(_("Require every item to be &scanned before papers "
+                                            "print (applies to every station on this store)"))
         self.require_scan_box.setChecked(require_scan)
-        rule_box = QGroupBox("Every station on this store")
+        rule_box = QGroupBox(_("Every station on this store"))
         rule_layout = QVBoxLayout(rule_box)
         rule_layout.addWidget(self.require_scan_box)
-        rule_layout.addWidget(_muted("When it is off, a packer may print the papers without "
-                                     "scanning the items, for example when the scanner is "
-                                     "broken. Wrong items then go unnoticed."))
+        rule_layout.addWidget(_muted(_("When it is off, a packer may print the papers without "
+                                       "scanning the items, for example when the scanner is "
+                                       "broken. Wrong items then go unnoticed.")))
 
         names = available_printers()
         self.label_box = PrinterBox(self.station.label_profile(), names)
@@ -203,21 +209,21 @@ class StationSettingsDialog(QDialog):
         left.addWidget(station_box)
         left.addWidget(rule_box)
         if not names:
-            left.addWidget(_muted("No printers are installed on this computer: choose a folder "
-                                  "for the PDF files, and print them elsewhere."))
+            left.addWidget(_muted(_("No printers are installed on this computer: choose a "
+                                    "folder for the PDF files, and print them elsewhere.")))
         left.addWidget(self.label_box)
         left.addWidget(self.document_box)
         left.addStretch(1)
 
         # --- copies --------------------------------------------------------------------
         self.copies = CopiesTable(self.station.copy_rules())
-        copies_box = QGroupBox("Copies per parcel")
+        copies_box = QGroupBox(_("Copies per parcel"))
         copies_layout = QVBoxLayout(copies_box)
-        copies_layout.addWidget(_muted(
+        copies_layout.addWidget(_muted(_(
             "How many of each paper one parcel gets. The most specific rule wins: the "
             "destination country's, then the EU's for an EU country, then everywhere else. "
             "0 means the paper is not printed. A parcel needs a CN 22 or a CN 23, never both: "
-            "only the one it needs prints."))
+            "only the one it needs prints.")))
         copies_layout.addWidget(self.copies, 1)
 
         columns = QHBoxLayout()
@@ -262,8 +268,9 @@ def edit_station_settings(parent: QWidget, settings: QSettings, worker: StoreWor
     `on_saved(station, require_scan)` runs once both halves are saved."""
 
     def failed(error: BaseException) -> None:
-        QMessageBox.warning(parent, "Station settings",
-                            f"The store's packing rule could not be read or saved: {error}")
+        QMessageBox.warning(parent, _("Station settings"),
+                            _("The store's packing rule could not be read or saved: {error}")
+                            .format(error=error))
 
     def loaded(current: bool) -> None:
         dialog = StationSettingsDialog(settings, current, parent)
