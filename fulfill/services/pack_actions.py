@@ -20,8 +20,9 @@ from fulfill.services.packing import (
     snapshot, status_stop,
 )
 from fulfill.storage import Store, audit
+from fulfill.translation import _
 
-HAND_CONFIRMED = "(confirmed without scanning)"
+HAND_CONFIRMED = "(confirmed without scanning)"  # the scan's code in the record: stays English
 
 
 def scan(store: Store, session: PackSession, code: str) -> ScanOutcome:
@@ -57,11 +58,11 @@ def undo_last(store: Store, session: PackSession) -> str | None:
 def confirm_all(store: Store, session: PackSession, *, require_scan: bool) -> None:
     """Count every remaining piece without scanning, where the owner allows it."""
     if require_scan:
-        raise FulfillError("Every item must be scanned at this store.",
-                           "Scan each piece; the owner can change this in Station settings.")
+        raise FulfillError(_("Every item must be scanned at this store."),
+                           _("Scan each piece; the owner can change this in Station settings."))
     with store.errors(), store.db.atomic():
         for line in session.lines:
-            for _ in range(line.quantity - line.packed):
+            for _piece in range(line.quantity - line.packed):
                 store.packing.add_scan(session.id, HAND_CONFIRMED, line.sku, "item")
             line.packed = max(line.packed, line.quantity)
         store.packing.update(session.id, completed_at=datetime.now(UTC))
@@ -72,13 +73,14 @@ def check_before_print(store: Store, session: PackSession) -> None:
     change that arrived while the parcel was being packed stops it here."""
     order = store.orders.get(session.order_id)
     if order is None:
-        raise PackStop("not_found", "The order is no longer in the store.", "Set the parcel aside.")
+        raise PackStop("not_found", _("The order is no longer in the store."),
+                       _("Set the parcel aside."))
     status_stop(order, session.overridden)
     changes = differences(session.snapshot, snapshot(order))
     if changes and "changed" not in session.overridden:
-        raise PackStop("changed", f"STOP — order {order.order_number} CHANGED on the platform "
-                       "while it was being packed.",
-                       "Check the parcel against the order again before its papers print.",
+        raise PackStop("changed", _("STOP — order {number} CHANGED on the platform while it "
+                                    "was being packed.").format(number=order.order_number),
+                       _("Check the parcel against the order again before its papers print."),
                        order_id=order.id, order_number=order.order_number, details=changes)
 
 
@@ -135,11 +137,12 @@ def ship(store: Store, session: PackSession, scanned: str = "") -> Shipped:
     expected = session.tracking_number
     number = normalize_tracking_number(scanned) if scanned.strip() else expected
     if not number:
-        raise FulfillError("This parcel has no tracking number yet.",
-                           "Scan the barcode on the carrier's label.")
+        raise FulfillError(_("This parcel has no tracking number yet."),
+                           _("Scan the barcode on the carrier's label."))
     if expected and number != expected:
-        raise PackStop("wrong_label", f"That label is {number}, but this parcel's label says "
-                       f"{expected}.", "Put this parcel's own label on it and scan that.",
+        raise PackStop("wrong_label", _("That label is {scanned}, but this parcel's label says "
+                                        "{expected}.").format(scanned=number, expected=expected),
+                       _("Put this parcel's own label on it and scan that."),
                        order_id=session.order_id, order_number=session.order_number)
     if not expected:
         set_tracking_number(store, session, number)

@@ -10,11 +10,20 @@ from fulfill.errors import FulfillError
 from fulfill.services import papers
 from fulfill.storage import Store
 from fulfill.storage.database import in_chunks, marks
+from fulfill.translation import N_, _
 
 # --- batches -------------------------------------------------------------------------------
 
 WAITING, PACKING, PRINTED, SHIPPED, SET_ASIDE, STOPPED = (
     "waiting", "packing", "printed", "shipped", "set aside", "stopped")
+# How the summary counts each state (the names above stay English: they are compared).
+# Translators: in a batch's summary: "0 of 8 shipped, 1 packing, 1 stopped".
+_STATE_COUNTS = {PACKING: N_("{n} packing"), PRINTED: N_("{n} printed"),
+                 SET_ASIDE: N_("{n} set aside"), STOPPED: N_("{n} stopped")}
+# Why a batch's order is stopped, shown after it in the batch list.
+_STOP_NOTES = {OrderStatus.CANCELLED.value: N_("cancelled"),
+               OrderStatus.REFUNDED.value: N_("refunded"),
+               OrderStatus.ON_HOLD.value: N_("on hold")}
 
 
 @dataclass
@@ -40,18 +49,23 @@ class BatchProgress:
         return self.count(SHIPPED)
 
     def summary(self) -> str:
-        parts = [f"{self.done} of {len(self.orders)} shipped"]
-        parts += [f"{self.count(s)} {s}" for s in (PACKING, PRINTED, SET_ASIDE, STOPPED)
-                  if self.count(s)]
-        return ", ".join(parts)
+        # Translators: a batch's progress: "0 of 8 shipped".
+        parts = [_("{done} of {total} shipped").format(done=self.done, total=len(self.orders))]
+        parts += [_(_STATE_COUNTS[s]).format(n=self.count(s))
+                  for s in (PACKING, PRINTED, SET_ASIDE, STOPPED) if self.count(s)]
+        # Translators: between the parts of a batch's summary.
+        return _(", ").join(parts)
 
 
 def create_batch(store: Store, order_ids: list[int], name: str = "") -> int:
     """A batch of orders to pick and pack together, in the order given."""
     ids = list(dict.fromkeys(order_ids))
     if not ids:
-        raise FulfillError("A batch needs at least one order.", "Select orders or a filter first.")
-    name = name or f"Batch of {len(ids)} · {datetime.now():%d %b %H:%M}"
+        raise FulfillError(_("A batch needs at least one order."),
+                           _("Select orders or a filter first."))
+    # Translators: a new batch's name: "Batch of 12 · 05 Mar 14:30".
+    name = name or _("Batch of {n} · {when}").format(n=len(ids),
+                                                     when=f"{datetime.now():%d %b %H:%M}")
     with store.errors(), store.db.atomic():
         return store.packing.create_batch(name, ids)
 
@@ -69,7 +83,8 @@ def awaiting_shipment(store: Store, order_ids: list[int]) -> list[int]:
 def batch_progress(store: Store, batch_id: int) -> BatchProgress:
     row = store.db.execute("SELECT name FROM pack_batches WHERE id = ?", [batch_id]).fetchone()
     if row is None:
-        raise FulfillError(f"There is no batch {batch_id}.", "Choose a batch from the list.")
+        raise FulfillError(_("There is no batch {id}.").format(id=batch_id),
+                           _("Choose a batch from the list."))
     ids = store.packing.batch_order_ids(batch_id)
     info = {r[0]: r[1:] for r in store.db.execute(
         f"SELECT id, order_number, ship_country, status FROM orders WHERE id IN"
@@ -86,7 +101,7 @@ def batch_progress(store: Store, batch_id: int) -> BatchProgress:
             shown = SHIPPED
         elif status in (OrderStatus.CANCELLED.value, OrderStatus.REFUNDED.value,
                         OrderStatus.ON_HOLD.value):
-            shown, note = STOPPED, status.replace("_", " ")
+            shown, note = STOPPED, _(_STOP_NOTES[status])
         else:
             shown = {"packing": PACKING, "printed": PRINTED, "set_aside": SET_ASIDE}.get(
                 state or "", WAITING)
@@ -99,7 +114,8 @@ def pick_list(store: Store, batch_id: int, *, paper: str = "A4") -> papers.Print
     progress = batch_progress(store, batch_id)
     ids = [o.order_id for o in progress.orders if o.state not in (SHIPPED, STOPPED)]
     if not ids:
-        raise FulfillError("Everything in this batch is shipped or stopped.", "Nothing to pick.")
+        raise FulfillError(_("Everything in this batch is shipped or stopped."),
+                           _("Nothing to pick."))
     return papers.render(store, ids, "pick-list", paper=paper)
 
 
@@ -117,7 +133,7 @@ def fix_ups(store: Store) -> list[FixUp]:
     """Orders set aside at the bench for missing customs data, with what they still lack."""
     rows = store.packing.set_aside()
     ids = [r.order_id for r in rows]
-    _, blocked = papers.load_parcels(store, ids, strict=True, need_tracking=False)
+    _parcels, blocked = papers.load_parcels(store, ids, strict=True, need_tracking=False)
     numbers = papers.order_numbers(store, ids)
     return [FixUp(r.order_id, numbers.get(r.order_id, "?"),
                   [str(g) for g in blocked.get(r.order_id, [])], r.finished_at or r.started_at)
@@ -135,10 +151,14 @@ class StationFigures:
 
     def describe(self) -> str:
         if not self.packed and not self.mis_scans:
-            return "Nothing packed yet today"
+            return _("Nothing packed yet today")
         minutes, seconds = divmod(round(self.average_s), 60)
-        return (f"Today: {self.packed} packed · {self.per_hour:.1f} per hour · "
-                f"{minutes}:{seconds:02d} per order · {self.mis_scans} mis-scans caught")
+        # Translators: a station's day: "Today: 12 packed · 8.5 per hour · 3:05 per order ·
+        # 2 mis-scans caught" ({time} is minutes:seconds).
+        return _("Today: {packed} packed · {rate} per hour · {time} per order · {mis_scans} "
+                 "mis-scans caught").format(packed=self.packed, rate=f"{self.per_hour:.1f}",
+                                            time=f"{minutes}:{seconds:02d}",
+                                            mis_scans=self.mis_scans)
 
 
 def station_figures(store: Store, *, day: date | None = None, zone: tzinfo | None = None,
@@ -154,8 +174,8 @@ def station_figures(store: Store, *, day: date | None = None, zone: tzinfo | Non
     mis = store.packing.mis_scans_between(start, end, station)
     if not spans:
         return StationFigures(0, 0.0, mis, 0.0)
-    first = min(s for s, _ in spans)
-    last = max(f for _, f in spans)
+    first = min(s for s, _f in spans)
+    last = max(f for _s, f in spans)
     hours = max((last - first).total_seconds(), 60.0) / 3600  # at least a minute's work
     average = sum((f - s).total_seconds() for s, f in spans) / len(spans)
     return StationFigures(len(spans), len(spans) / hours, mis, average)

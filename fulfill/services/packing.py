@@ -23,6 +23,7 @@ from fulfill.errors import FulfillError
 from fulfill.services import papers
 from fulfill.storage import Store, audit
 from fulfill.storage.packing import SessionRow
+from fulfill.translation import N_, _, ngettext
 
 LOCK_STALE_S = 90  # a window that has not said it is alive for this long has gone
 DEFAULT_CARRIER = "Korea Post"
@@ -118,20 +119,31 @@ class PackSession:
         for line in self.lines:
             if key in line.codes:
                 if line.done:
-                    return ScanOutcome(code, "extra", f"Extra piece: {line.title} ({line.sku}) — "
-                                       f"this parcel needs only {line.quantity}. Take it out.",
-                                       line.sku)
-                return ScanOutcome(code, "item", f"{line.title} ({line.sku}): "
-                                   f"{line.packed + 1} of {line.quantity}", line.sku)
+                    # Translators: the window shows the words before the first colon as the
+                    # headline; keep a ":" after them.
+                    return ScanOutcome(code, "extra", _(
+                        "Extra piece: {title} ({sku}) — this parcel needs only {quantity}. "
+                        "Take it out.").format(title=line.title, sku=line.sku,
+                                               quantity=line.quantity), line.sku)
+                # Translators: a piece counted: "Cotton socks (SOCK-01): 2 of 3".
+                counted = _("{title} ({sku}): {packed} of {quantity}").format(
+                    title=line.title, sku=line.sku, packed=line.packed + 1, quantity=line.quantity)
+                return ScanOutcome(code, "item", counted, line.sku)
         if order_id_from_scan(key) is not None:
-            return ScanOutcome(code, "order_code", f"That is an order's packing slip. Finish "
-                               f"{self.order_number} first, or set it aside (Esc).")
+            return ScanOutcome(code, "order_code", _(
+                "That is an order's packing slip. Finish {number} first, or set it aside "
+                "(Esc).").format(number=self.order_number))
         if key in self.catalog:
             sku = self.catalog[key]
-            return ScanOutcome(code, "wrong_item", f"Wrong item: {sku} is not in "
-                               f"{self.order_number}. Put it back.", sku)
-        return ScanOutcome(code, "unknown", f"Unknown code {code.strip()!r}: no product in the "
-                           "catalogue has it. Check the item, or add its barcode under Products.")
+            # Translators: keep a ":" after the headline ("Wrong item").
+            return ScanOutcome(code, "wrong_item", _(
+                "Wrong item: {sku} is not in {number}. Put it back.").format(
+                    sku=sku, number=self.order_number), sku)
+        # Translators: keep a ":" after the headline ("Unknown code 'X123'"); {code} is
+        # shown in quotes.
+        return ScanOutcome(code, "unknown", _(
+            "Unknown code {code}: no product in the catalogue has it. Check the item, or add "
+            "its barcode under Products.").format(code=repr(code.strip())))
 
 
 # --- who holds a session -------------------------------------------------------------------
@@ -165,17 +177,24 @@ def holder_alive(row: SessionRow, now: datetime | None = None) -> bool:
 
 # --- opening an order ----------------------------------------------------------------------
 
+# status -> (PackStop.kind, message, advice); the texts are translated when the stop is raised.
 _STATUS_STOPS = {
-    OrderStatus.CANCELLED: ("cancelled", "was CANCELLED", "Do not ship it. Put the items back."),
-    OrderStatus.REFUNDED: ("refunded", "was REFUNDED", "Do not ship it. Put the items back."),
-    OrderStatus.ON_HOLD: ("on_hold", "is ON HOLD", "Do not ship it until the hold is lifted."),
-    OrderStatus.AWAITING_PAYMENT: ("unpaid", "is NOT PAID yet", "Wait for the payment."),
-    OrderStatus.SHIPPED: ("shipped", "has already SHIPPED", "Do not ship it twice. Reprint its "
-                          "papers from the order list if they were lost."),
-    OrderStatus.DELIVERED: ("shipped", "was already DELIVERED", "Do not ship it twice."),
+    OrderStatus.CANCELLED: ("cancelled", N_("STOP — order {number} was CANCELLED."),
+                            N_("Do not ship it. Put the items back.")),
+    OrderStatus.REFUNDED: ("refunded", N_("STOP — order {number} was REFUNDED."),
+                           N_("Do not ship it. Put the items back.")),
+    OrderStatus.ON_HOLD: ("on_hold", N_("STOP — order {number} is ON HOLD."),
+                          N_("Do not ship it until the hold is lifted.")),
+    OrderStatus.AWAITING_PAYMENT: ("unpaid", N_("STOP — order {number} is NOT PAID yet."),
+                                   N_("Wait for the payment.")),
+    OrderStatus.SHIPPED: ("shipped", N_("STOP — order {number} has already SHIPPED."),
+                          N_("Do not ship it twice. Reprint its papers from the order list if "
+                             "they were lost.")),
+    OrderStatus.DELIVERED: ("shipped", N_("STOP — order {number} was already DELIVERED."),
+                            N_("Do not ship it twice.")),
     OrderStatus.PARTIALLY_REFUNDED: (
-        "partially_refunded", "was PARTLY REFUNDED",
-        "Check with the order which items still go before packing."),
+        "partially_refunded", N_("STOP — order {number} was PARTLY REFUNDED."),
+        N_("Check with the order which items still go before packing.")),
 }
 
 
@@ -192,11 +211,15 @@ def snapshot(order: Order) -> dict:
             "note": order.note}
 
 
-_SNAPSHOT_NAMES = {"address": "Delivery address", "items": "Items", "note": "Buyer's note"}
+_SNAPSHOT_NAMES = {"address": N_("Delivery address"), "items": N_("Items"),
+                   "note": N_("Buyer's note")}
 
 
 def differences(before: dict, after: dict) -> list[str]:
-    return [f"{_SNAPSHOT_NAMES.get(key, key)}: was “{before.get(key, '')}”, now “{after.get(key, '')}”"
+    """What changed between two snapshots, one line each, in the interface's language."""
+    # Translators: one change to an order: "Delivery address: was “…”, now “…”".
+    return [_("{what}: was “{before}”, now “{after}”").format(
+                what=_(_SNAPSHOT_NAMES[key]), before=before.get(key, ""), after=after.get(key, ""))
             for key in _SNAPSHOT_NAMES if before.get(key, "") != after.get(key, "")]
 
 
@@ -218,17 +241,19 @@ def find_order(store: Store, code: str) -> int:
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
-        raise PackStop("not_found", f"No order matches {text!r}.",
-                       "Scan the packing slip's barcode, or type the order number.")
-    raise PackStop("ambiguous", f"{len(candidates)} orders match {text!r}.",
-                   "Scan the packing slip's barcode instead: it names exactly one order.")
+        raise PackStop("not_found", _("No order matches {code}.").format(code=repr(text)),
+                       _("Scan the packing slip's barcode, or type the order number."))
+    raise PackStop("ambiguous", ngettext("{n} order matches {code}.", "{n} orders match {code}.",
+                                         len(candidates)).format(n=len(candidates),
+                                                                 code=repr(text)),
+                   _("Scan the packing slip's barcode instead: it names exactly one order."))
 
 
 def status_stop(order: Order, overrides: frozenset[str]) -> None:
     stop = _STATUS_STOPS.get(order.status)
     if stop and stop[0] not in overrides:
-        kind, what, advice = stop
-        raise PackStop(kind, f"STOP — order {order.order_number} {what}.", advice,
+        kind, message, advice = stop
+        raise PackStop(kind, _(message).format(number=order.order_number), _(advice),
                        order_id=order.id, order_number=order.order_number)
 
 
@@ -240,9 +265,10 @@ def _changed_stop(store: Store, order: Order, overrides: frozenset[str]) -> None
     changes = differences(before, snapshot(order))
     if changes:
         raise PackStop(
-            "changed", f"STOP — order {order.order_number} CHANGED on the platform after its "
-            f"papers were printed ({at:%d %b %H:%M} UTC).",
-            "Destroy the old label and papers; new ones print when the parcel is packed.",
+            "changed", _("STOP — order {number} CHANGED on the platform after its papers were "
+                         "printed ({when} UTC).").format(number=order.order_number,
+                                                         when=f"{at:%d %b %H:%M}"),
+            _("Destroy the old label and papers; new ones print when the parcel is packed."),
             order_id=order.id, order_number=order.order_number, details=changes)
 
 
@@ -260,13 +286,15 @@ def open_order(store: Store, code: str, *, station: str, holder: str,
     with store.errors(), store.db.atomic():
         existing = store.packing.open_session_for_order(order_id)
         if existing and existing.holder != holder and holder_alive(existing):
-            raise PackStop("locked", f"Order {order.order_number} is being packed at "
-                           f"{existing.station} (since {existing.started_at:%H:%M} UTC).",
-                           "Pack another order; this one is in hand.", order_id=order_id,
+            raise PackStop("locked", _("Order {number} is being packed at {station} (since "
+                                       "{time} UTC).").format(
+                               number=order.order_number, station=existing.station,
+                               time=f"{existing.started_at:%H:%M}"),
+                           _("Pack another order; this one is in hand."), order_id=order_id,
                            order_number=order.order_number)
         status_stop(order, overrides)
         _changed_stop(store, order, overrides)
-        _, blocked = papers.load_parcels(store, [order_id], strict=True, need_tracking=False)
+        _parcels, blocked = papers.load_parcels(store, [order_id], strict=True, need_tracking=False)
         gaps = [str(g) for g in blocked.get(order_id, [])]
         if gaps:  # committed first, then the stop is raised
             session_id = existing.id if existing else store.packing.start_session(
@@ -281,8 +309,9 @@ def open_order(store: Store, code: str, *, station: str, holder: str,
             parcel_no = 1 + sum(1 for s in store.packing.sessions_for_order(order_id)
                                 if s.state == "shipped")
             if shipped and not left_to_pack(order, shipped):
-                raise PackStop("nothing_left", f"Every item of {order.order_number} has shipped.",
-                               "Nothing to pack.", order_id=order_id,
+                raise PackStop("nothing_left", _("Every item of {number} has shipped.").format(
+                                   number=order.order_number),
+                               _("Nothing to pack."), order_id=order_id,
                                order_number=order.order_number)
             session_id = store.packing.start_session(order_id, parcel_no, station, holder)
             draft = _draft_shipment(store, order_id)
@@ -291,9 +320,9 @@ def open_order(store: Store, code: str, *, station: str, holder: str,
         for kind in sorted(overrides):
             audit.record(store.db, "order", order_id, "pack override", new=kind, actor=station)
     if gaps:
-        raise PackStop("fixup", f"Order {order.order_number} is missing customs data and was "
-                       "put on the fix-up list.",
-                       "Set the parcel aside; fill in what is missing, then scan it again.",
+        raise PackStop("fixup", _("Order {number} is missing customs data and was put on the "
+                                  "fix-up list.").format(number=order.order_number),
+                       _("Set the parcel aside; fill in what is missing, then scan it again."),
                        order_id=order_id, order_number=order.order_number, details=gaps)
     return load_session(store, session_id, overrides=overrides)
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from fulfill.domain.returns import ReturnStatus, ReturnStep, Rma, step_refusal, step_target
 from fulfill.services import returns
 from fulfill.storage import Store
+from fulfill.translation import _
 
 __all__ = ["ReturnScan", "scan_returned_parcel"]
 
@@ -36,17 +37,27 @@ def scan_returned_parcel(store: Store, code: str, *, actor: str,
         return None
     order = store.orders.get(rma.order_id)
     number = order.order_number if order else str(rma.order_id)
-    about = f"Order {number} · {rma.kind.label} · {rma.reason.label}. {_items(rma)}."
+    # The kind's and reason's English labels are the catalogue's words for them (marked in
+    # fulfill.ui.labels), so they are looked up as they are.
+    # Translators: "Order #1001 · Exchange · Wrong size. 1 × SOCK-01 (Cotton socks)."
+    about = _("Order {number} · {kind} · {reason}. {items}.").format(
+        number=number, kind=_(rma.kind.label), reason=_(rma.reason.label), items=_items(rma))
     if rma.status is ReturnStatus.RECEIVED:
-        when = rma.received_at.strftime("%Y-%m-%d") if rma.received_at else "earlier"
-        return ReturnScan(rma, number, False, f"{rma.code} was already received ({when})",
-                          f"{about} It waits for inspection in Returns.")
+        # Translators: when a return was received, if the date is not known.
+        when = rma.received_at.strftime("%Y-%m-%d") if rma.received_at else _("earlier")
+        return ReturnScan(rma, number, False,
+                          _("{code} was already received ({when})").format(code=rma.code,
+                                                                            when=when),
+                          _("{about} It waits for inspection in Returns.").format(about=about))
     if step_target(rma.kind, rma.status, ReturnStep.RECEIVE) is None:
-        message, advice = step_refusal(rma.kind, rma.status, ReturnStep.RECEIVE)
+        message, advice = step_refusal(rma.kind, rma.status, ReturnStep.RECEIVE)  # the domain's
         return ReturnScan(rma, number, False, f"{rma.code}: {message}",
-                          f"{about} {advice} Keep the parcel aside; the RMA is open in Returns.")
+                          _("{about} {advice} Keep the parcel aside; the RMA is open in "
+                            "Returns.").format(about=about, advice=advice))
     tracking = code.strip().upper() if returns.rma_id_from_scan(code) is None else ""
     rma = returns.receive(store, rma.id or 0, return_tracking=tracking, actor=actor,
                           note="scanned at the packing station", now=now)
-    return ReturnScan(rma, number, True, f"Returned parcel {rma.code} received",
-                      f"{about} Put it on the inspection shelf; inspect it in Returns.")
+    return ReturnScan(rma, number, True,
+                      _("Returned parcel {code} received").format(code=rma.code),
+                      _("{about} Put it on the inspection shelf; inspect it in "
+                        "Returns.").format(about=about))
