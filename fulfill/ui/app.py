@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -39,9 +40,15 @@ def prepare_store(store_path: Path, *, demo_store: bool) -> None:
         demo.open_demo_store(store_path).close()
     else:
         Store.open(store_path).close()
-    try:  # about once a day; a failed copy is logged, never a reason not to start
+    # About once a day, beside the start rather than before it: a large store takes seconds
+    # to copy. Not a daemon thread, so quitting waits for the copy to finish whole.
+    threading.Thread(target=_automatic_backup, args=(store_path,), name="automatic-backup").start()
+
+
+def _automatic_backup(store_path: Path) -> None:
+    try:
         backups.automatic_backup(store_path)
-    except StoreError as error:
+    except StoreError as error:  # logged, never a reason not to work
         log.warning("Automatic backup of %s failed: %s", store_path, error.message)
 
 

@@ -1,10 +1,12 @@
 """Starting the app: the demo store on first launch, and a clear refusal of a bad store."""
 
+import time
+
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fulfill import paths
-from fulfill.storage import Store
+from fulfill.storage import Store, backups
 from fulfill.ui.app import run_app
 from fulfill.ui.main_window import MainWindow
 
@@ -53,3 +55,8 @@ def test_demo_launch_creates_the_demo_store_and_shows_the_desk(qapp):
         orders = store.orders.count()  # the demo orders and an exchange's replacement
         assert orders > 300
     assert seen == [("fulfill — Demo store", orders)]
+    deadline = time.monotonic() + 10  # the day's automatic backup, made beside the start
+    while not backups.backups(paths.demo_store_path()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (made,) = backups.backups(paths.demo_store_path())
+    assert made.kind == "auto"
