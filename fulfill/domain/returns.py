@@ -154,6 +154,12 @@ TRANSITIONS: dict[ReturnKind, dict[ReturnStatus, dict[ReturnStep, ReturnStatus]]
 }
 
 
+def awaits_parcel(kind: ReturnKind, status: ReturnStatus) -> bool:
+    """An RMA of `kind` in `status` is waiting for the returned parcel to come in."""
+    return status in (ReturnStatus.APPROVED, ReturnStatus.AWAITING_PARCEL) and \
+        kind is not ReturnKind.REFUND_ONLY
+
+
 def next_steps(kind: ReturnKind, status: ReturnStatus) -> dict[ReturnStep, ReturnStatus]:
     """The steps an RMA of `kind` may take from `status`, each with where it leads."""
     return dict(TRANSITIONS[kind].get(status, {}))
@@ -276,8 +282,7 @@ class Rma:
 
     def awaits_parcel(self) -> bool:
         """Approved and the returned goods not in yet (nor the replacement sent ahead)."""
-        return self.status in (ReturnStatus.APPROVED, ReturnStatus.AWAITING_PARCEL) and \
-            self.kind is not ReturnKind.REFUND_ONLY
+        return awaits_parcel(self.kind, self.status)
 
 
 # --- what the platforms report -----------------------------------------------------------

@@ -191,32 +191,30 @@ def return_rates(store: Store, by: str, *, since: datetime | None = None,
     if by not in RATE_GROUPS:
         raise ValueError(f"return rates by {by!r}: choose one of {', '.join(RATE_GROUPS)}")
     start = [(since or datetime(1970, 1, 1, tzinfo=UTC)).isoformat()]
-    db = store.db
+
+    def counts(sql: str) -> dict:
+        return dict(store.db.execute(sql, start).fetchall())
+
     if by == "product":
-        shipped = dict(db.execute(
-            f"SELECT sku, SUM(quantity) FROM order_lines WHERE order_id IN ({_SHIPPED})"
-            " GROUP BY sku", start).fetchall())
-        returned = dict(db.execute(
-            f"SELECT sku, SUM(quantity) FROM rma_lines WHERE rma_id IN ({_RETURNS})"
-            " GROUP BY sku", start).fetchall())
-        titles = dict(db.execute("SELECT sku, title FROM products").fetchall())
+        shipped = counts(f"SELECT sku, SUM(quantity) FROM order_lines WHERE order_id IN"
+                         f" ({_SHIPPED}) GROUP BY sku")
+        returned = counts(f"SELECT sku, SUM(quantity) FROM rma_lines WHERE rma_id IN"
+                          f" ({_RETURNS}) GROUP BY sku")
+        titles = dict(store.db.execute("SELECT sku, title FROM products").fetchall())
         rows = [RateRow(sku, titles.get(sku) or sku, count, shipped.get(sku, 0))
                 for sku, count in returned.items()]
     elif by == "country":
-        shipped = dict(db.execute(
-            f"SELECT ship_country, COUNT(*) FROM orders WHERE id IN ({_SHIPPED})"
-            " GROUP BY ship_country", start).fetchall())
-        returned = dict(db.execute(
-            f"SELECT o.ship_country, COUNT(DISTINCT r.order_id) FROM rmas r"
-            f" JOIN orders o ON o.id = r.order_id WHERE r.id IN ({_RETURNS})"
-            " GROUP BY o.ship_country", start).fetchall())
+        shipped = counts(f"SELECT ship_country, COUNT(*) FROM orders WHERE id IN ({_SHIPPED})"
+                         " GROUP BY ship_country")
+        returned = counts(f"SELECT o.ship_country, COUNT(DISTINCT r.order_id) FROM rmas r"
+                          f" JOIN orders o ON o.id = r.order_id WHERE r.id IN ({_RETURNS})"
+                          " GROUP BY o.ship_country")
         rows = [RateRow(code, code, count, shipped.get(code, 0))
                 for code, count in returned.items()]
     else:
-        total = db.execute(f"SELECT COUNT(*) FROM ({_SHIPPED})", start).fetchone()[0]
-        returned = dict(db.execute(
-            f"SELECT reason, COUNT(DISTINCT order_id) FROM rmas WHERE id IN ({_RETURNS})"
-            " GROUP BY reason", start).fetchall())
+        total = store.db.execute(f"SELECT COUNT(*) FROM ({_SHIPPED})", start).fetchone()[0]
+        returned = counts(f"SELECT reason, COUNT(DISTINCT order_id) FROM rmas WHERE id IN"
+                          f" ({_RETURNS}) GROUP BY reason")
         rows = [RateRow(reason, ReturnReason(reason).label, count, total)
                 for reason, count in returned.items()]
     rows.sort(key=lambda row: (-row.rate, -row.returned, row.label))

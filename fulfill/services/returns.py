@@ -20,8 +20,8 @@ from typing import Any
 from fulfill.domain import Address, Money, Order, OrderLine, OrderStatus
 from fulfill.domain.returns import (
     InspectionOutcome, PostagePaidBy, Refund, RefundMethod, ReturnKind, ReturnReason,
-    ReturnStatus, ReturnStep, Rma, RmaLine, rma_code, rma_id_from_scan, step_refusal,
-    step_target,
+    ReturnStatus, ReturnStep, Rma, RmaLine, awaits_parcel, rma_code, rma_id_from_scan,
+    step_refusal, step_target,
 )
 from fulfill.errors import FulfillError
 from fulfill.services import papers
@@ -464,9 +464,8 @@ def is_overdue(rma: Rma, now: datetime, days: int) -> bool:
 def parcel_overdue(kind: ReturnKind, status: ReturnStatus, approved_at: datetime | None,
                    now: datetime, days: int) -> bool:
     """is_overdue from an RMA's columns, for lists that do not load whole RMAs."""
-    awaits = status in (ReturnStatus.APPROVED, ReturnStatus.AWAITING_PARCEL) and \
-        kind is not ReturnKind.REFUND_ONLY
-    return awaits and approved_at is not None and now - approved_at > timedelta(days=days)
+    return (awaits_parcel(kind, status) and approved_at is not None
+            and now - approved_at > timedelta(days=days))
 
 
 def awaiting_inspection(store: Store) -> list[Rma]:

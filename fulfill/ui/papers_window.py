@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 from fulfill.errors import FulfillError
 from fulfill.files import write_atomically
 from fulfill.services import papers
-from fulfill.storage import Store
 from fulfill.translation import _, ngettext
 from fulfill.ui.account_dialog import BAD_COLOUR, OK_COLOUR
 from fulfill.ui.missing_data_dialog import ask_for_missing_data
@@ -37,7 +36,7 @@ from fulfill.ui.printing import (
     DOCUMENT, LABEL, PagePrinter, PrinterProfile, PrintersDialog, load_pdf, load_profile,
     system_printer, 
 )
-from fulfill.ui.store_worker import StoreWorker, run_in_thread
+from fulfill.ui.store_worker import StoreWorker, error_text, run_in_thread, with_own_store
 
 log = logging.getLogger(__name__)
 
@@ -72,18 +71,6 @@ def _pdf_files(n: int) -> str:
 
 def _system_printer_or_none(profile: PrinterProfile) -> QPrinter | None:
     return system_printer(profile) if profile.printer else None
-
-
-def _with_store(store_path: Path, fn):
-    """Run fn(store) on a Store opened in the calling (background) thread."""
-    with Store.open(store_path, create=False, check_integrity=False) as store:
-        return fn(store)
-
-
-def _message(error: BaseException) -> str:
-    if isinstance(error, FulfillError):
-        return f"{error.message} {error.advice}".strip()
-    return _("Something went wrong: {error}").format(error=error)
 
 
 def save_pdf_dialog(parent: QWidget, settings: QSettings, pdf: bytes, name: str) -> Path | None:
@@ -240,7 +227,7 @@ class PapersWindow(QWidget):
         path, ids = self.store_path, self.order_ids
 
         def make():
-            return _with_store(path, lambda store: papers.render(
+            return with_own_store(path, lambda store: papers.render(
                 store, ids, kind, paper=paper, language=language, dpi=dpi))
 
         run_in_thread(make, lambda job: self._show(generation, job),
@@ -290,7 +277,7 @@ class PapersWindow(QWidget):
         else:
             self.blocked = None
             self.blocked_label.setText(f"<p style='color:{BAD_COLOUR}'>"
-                                       f"{escape(_message(error))}</p>")
+                                       f"{escape(error_text(error))}</p>")
             self.pages.setCurrentWidget(self.pages.widget(1))
             self.status.setText(_("The document could not be made."))
         self.fill_button.setVisible(self.blocked is not None)
@@ -378,7 +365,7 @@ class PapersWindow(QWidget):
         try:
             path = write_to_folder(profile, job.pdf, self.default_file_name().removesuffix(".pdf"))
         except FulfillError as error:
-            QMessageBox.warning(self, _("Print papers"), _message(error))
+            QMessageBox.warning(self, _("Print papers"), error_text(error))
             return
         self.status.setText(_("Saved {pages} as {path}.").format(pages=_pages(job.pages),
                                                                  path=path))
@@ -413,7 +400,7 @@ class PapersWindow(QWidget):
 
     def _print_failed(self, error: BaseException) -> None:
         self._print_ended()
-        self.status.setText(f"<span style='color:{BAD_COLOUR}'>{escape(_message(error))}</span>")
+        self.status.setText(f"<span style='color:{BAD_COLOUR}'>{escape(error_text(error))}</span>")
 
     def _no_printer(self, profile: PrinterProfile) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, _("Print"),
@@ -469,7 +456,7 @@ class ParcelPrinting:
         path = self.store_path
 
         def make():
-            return _with_store(path, lambda store: papers.parcel_papers(
+            return with_own_store(path, lambda store: papers.parcel_papers(
                 store, ids, paper=document.paper, dpi=label.dpi))
 
         run_in_thread(make, self._print_jobs, lambda error: self._failed(ids, error),
@@ -484,7 +471,7 @@ class ParcelPrinting:
                 skip=lambda blocked: self.start([i for i in ids if i not in set(blocked)]))
             return
         self.on_status(_("The papers could not be made."))
-        QMessageBox.warning(self.parent, _("Print papers"), _message(error))
+        QMessageBox.warning(self.parent, _("Print papers"), error_text(error))
 
     def _print_jobs(self, jobs: list[papers.PrintJob]) -> None:
         """Jobs with a printer are printed one after the other (labels first, so the pile of
@@ -498,7 +485,7 @@ class ParcelPrinting:
                     write_to_folder(profile, job.pdf, f"{job.kind.replace('+', '-')}"
                                     f"-{date.today():%Y-%m-%d}")
                 except FulfillError as error:
-                    QMessageBox.warning(self.parent, _("Print papers"), _message(error))
+                    QMessageBox.warning(self.parent, _("Print papers"), error_text(error))
                     return
                 saved += 1
                 continue
@@ -546,7 +533,7 @@ class ParcelPrinting:
             def job_failed(error: BaseException) -> None:
                 printing.deleteLater()
                 self.on_status(_("Printing stopped."))
-                QMessageBox.warning(self.parent, _("Print papers"), _message(error))
+                QMessageBox.warning(self.parent, _("Print papers"), error_text(error))
 
             printing.finished.connect(job_done)
             printing.failed.connect(job_failed)

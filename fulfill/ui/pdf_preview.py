@@ -15,6 +15,7 @@ from fulfill.errors import FulfillError
 from fulfill.translation import _, ngettext
 from fulfill.ui.account_dialog import BAD_COLOUR, OK_COLOUR
 from fulfill.ui.job_printer import write_to_folder
+from fulfill.ui.store_worker import error_text
 from fulfill.ui.printing import DOCUMENT, PagePrinter, PrinterProfile, load_pdf, load_profile, \
     system_printer
 
@@ -66,7 +67,7 @@ class PdfPreview(QWidget):
             try:
                 path = write_to_folder(profile, self.pdf, Path(self.file_name).stem)
             except FulfillError as error:
-                self._say(f"{error.message} {error.advice}", BAD_COLOUR)
+                self._say(error_text(error), BAD_COLOUR)
                 return
             self._say(_("Saved as {path}.").format(path=path), OK_COLOUR)
             return

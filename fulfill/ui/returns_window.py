@@ -9,7 +9,6 @@ which refuses with the reason (shown as is) anything the RMA's state does not al
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
 
 from fulfill.domain import ChannelAccount
 from fulfill.domain.returns import ReturnReason, ReturnStatus, ReturnStep
-from fulfill.errors import FulfillError
 from fulfill.i18n import country_name
 from fulfill.services import packing, return_desk, return_papers, returns
 from fulfill.services.return_desk import ReturnFilter, ReturnRow, RmaDetail
@@ -35,7 +33,7 @@ from fulfill.ui.pdf_preview import PdfPreview
 from fulfill.ui.return_detail import OVERDUE_TINT, rma_html
 from fulfill.ui.return_dialogs import InspectDialog, NewReturnDialog, RefundDialog
 from fulfill.ui.returns_chart import ReturnRatesChart
-from fulfill.ui.store_worker import StoreWorker, run_in_thread
+from fulfill.ui.store_worker import StoreWorker, error_text, run_in_thread, with_own_store
 from fulfill.ui.tables import ReadOnlyTable
 
 S = ReturnStatus
@@ -71,17 +69,6 @@ COLUMNS = [
     N_("Pcs"), N_("Days"),
 ]
 ACTOR = "seller"
-
-
-def _message(error: BaseException) -> str:
-    if isinstance(error, FulfillError):
-        return f"{error.message}\n\n{error.advice}".strip()
-    return _("Something went wrong: {error}").format(error=error)
-
-
-def _with_store(store_path: Path, fn: Callable[[Store], Any]) -> Any:
-    with Store.open(store_path, check_integrity=False) as store:
-        return fn(store)
 
 
 class ReturnsWindow(QWidget):
@@ -390,10 +377,8 @@ class ReturnsWindow(QWidget):
         if step is ReturnStep.APPROVE:
             self.run_step(step)
         elif step is ReturnStep.REJECT:
-            note, ok = QInputDialog.getText(self, _("Reject {code}").format(code=rma.code),
-                                            _("Why? (the buyer will ask)"))
-            if ok:
-                self.run_step(step, note=note)
+            self._step_with_note(step, _("Reject {code}").format(code=rma.code),
+                                 _("Why? (the buyer will ask)"))
         elif step is ReturnStep.AWAIT_PARCEL:
             tracking, ok = QInputDialog.getText(
                 self, _("{code}: parcel on its way").format(code=rma.code),
@@ -423,10 +408,13 @@ class ReturnsWindow(QWidget):
             if answer == QMessageBox.StandardButton.Yes:
                 self.run_step(step)
         elif step is ReturnStep.CLOSE:
-            note, ok = QInputDialog.getText(self, _("Close {code}").format(code=rma.code),
-                                            _("Note (optional):"))
-            if ok:
-                self.run_step(step, note=note)
+            self._step_with_note(step, _("Close {code}").format(code=rma.code),
+                                 _("Note (optional):"))
+
+    def _step_with_note(self, step: ReturnStep, title: str, question: str) -> None:
+        note, ok = QInputDialog.getText(self, title, question)
+        if ok:
+            self.run_step(step, note=note)
 
     def run_step(self, step: ReturnStep, **choice: Any) -> None:
         """Run one step on the store worker, then show the RMA as it now is."""
@@ -464,11 +452,11 @@ class ReturnsWindow(QWidget):
 
     def _step_failed(self, error: BaseException) -> None:
         self.status.setText(f"<span style='color:{BAD_COLOUR}'>"
-                            f"{_message(error).replace(chr(10), ' ')}</span>")
-        QMessageBox.warning(self, _("Returns"), _message(error))
+                            f"{error_text(error)}</span>")
+        QMessageBox.warning(self, _("Returns"), error_text(error, "\n\n"))
 
     def _failed(self, error: BaseException) -> None:
-        self.status.setText(f"<span style='color:{BAD_COLOUR}'>{_message(error)}</span>")
+        self.status.setText(f"<span style='color:{BAD_COLOUR}'>{error_text(error)}</span>")
 
     # --- opening a return ------------------------------------------------------------
     def ask_for_order(self) -> None:
@@ -513,7 +501,7 @@ class ReturnsWindow(QWidget):
         name = f"{'rma-slip' if kind == 'slip' else 'return-customs'}-{rma.code}.pdf"
         self.status.setText(_("Making the RMA slip…") if kind == "slip"
                             else _("Making the return customs papers…"))
-        run_in_thread(lambda: _with_store(self.store_path, lambda s: make(s, rma.id or 0)),
+        run_in_thread(lambda: with_own_store(self.store_path, lambda s: make(s, rma.id or 0)),
                       lambda pdf: self._preview(pdf, title, name), self._step_failed, owner=self)
 
     def _preview(self, pdf: bytes, title: str, name: str) -> None:

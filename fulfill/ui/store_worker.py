@@ -25,6 +25,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from fulfill.errors import FulfillError
 from fulfill.services.progress import CancelToken, Cancelled, Progress
 from fulfill.storage import Store
+from fulfill.translation import _
 
 log = logging.getLogger(__name__)
 
@@ -221,3 +222,17 @@ def run_in_thread(fn: Callable[[], T], on_done: Callable[[T], None],
     thread = threading.Thread(target=body, name=name, daemon=True)
     thread.start()
     return thread
+
+
+def with_own_store(store_path: Path | str, fn: Callable[[Store], T]) -> T:
+    """fn(store) on a Store opened in the calling thread: for run_in_thread work that reads
+    a store the app already checked (a connection serves only the thread that opened it)."""
+    with Store.open(Path(store_path), create=False, check_integrity=False) as store:
+        return fn(store)
+
+
+def error_text(error: BaseException, separator: str = " ") -> str:
+    """What went wrong and what to do, for a status line (" ") or a message box ("\n\n")."""
+    if isinstance(error, FulfillError):
+        return f"{error.message}{separator}{error.advice}".strip()
+    return _("Something went wrong: {error}").format(error=error)
