@@ -291,6 +291,8 @@ class ClaimKind(enum.StrEnum):
     REFUND = "refund"  # money went back to the buyer on the platform
     CANCELLATION = "cancellation"  # the order was cancelled on the platform
     RETURN_REQUEST = "return_request"  # the buyer asked the platform to send goods back
+    EXCHANGE_REQUEST = "exchange_request"  # the buyer asked for other goods in their place
+    WITHDRAWAL = "withdrawal"  # the buyer withdrew the return or exchange request `ref`
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,9 @@ Qt-free. Where a claim goes:
   paid. A refund the seller typed in by hand as paid on the platform, not yet matched to one
   of the platform's, counts as this one when it fits in the amount, rather than twice.
 - A return request opens a return in status requested once, or names the seller's own open
-  return or exchange of the same items.
+  return or exchange of the same items; an exchange request likewise opens an exchange.
+- A withdrawn request closes its RMA while no goods have come back (rejected then closed when
+  it was still requested); once they have, or money went back, the seller decides.
 - A cancellation is written to the order's history once; money it gave back is a refund as
   above (one that never shipped has a refund without return and without items).
 
@@ -167,7 +169,11 @@ class _Ledger:
         if claim.kind is ClaimKind.REFUND:
             self._refund(claim)
         elif claim.kind is ClaimKind.RETURN_REQUEST:
-            self._return_request(claim)
+            self._goods_request(claim, ReturnKind.RETURN)
+        elif claim.kind is ClaimKind.EXCHANGE_REQUEST:
+            self._goods_request(claim, ReturnKind.EXCHANGE)
+        elif claim.kind is ClaimKind.WITHDRAWAL:
+            self._withdrawal(claim)
         else:
             self._cancellation(claim)
 
@@ -208,14 +214,28 @@ class _Ledger:
         if more:
             self._add_refund(rma, Money(more, amount.currency), claim)
 
-    def _return_request(self, claim: PlatformClaim) -> None:
+    def _goods_request(self, claim: PlatformClaim, kind: ReturnKind) -> None:
         if self._holding(claim.ref):
             return
-        rma = self._fitting(claim, kinds=_GOODS_BACK, unreferenced=True)
+        rma = self._fitting(claim, kinds=(kind,) if kind is ReturnKind.EXCHANGE else _GOODS_BACK,
+                            unreferenced=True)
         if rma is not None:
             self._adopt(rma, claim.ref)
         else:
-            self._open(claim, ReturnKind.RETURN, None)
+            self._open(claim, kind, None)
+
+    def _withdrawal(self, claim: PlatformClaim) -> None:
+        rma = self._holding(claim.ref)
+        if rma is None or rma.status in _SETTLED or rma.refunds:
+            return  # never opened here, already settled, or money went back: nothing to undo
+        note = claim.note or "withdrawn by the buyer on the platform"
+        if rma.status is ReturnStatus.REQUESTED:
+            self._step(rma, ReturnStep.REJECT, note)
+        elif rma.status is ReturnStatus.APPROVED and rma.kind in _GOODS_BACK:
+            self._step(rma, ReturnStep.AWAIT_PARCEL, note)
+        if rma.status in (ReturnStatus.REJECTED, ReturnStatus.AWAITING_PARCEL):
+            self._step(rma, ReturnStep.CLOSE, note, closed_at=claim.at or self.now)
+        # Goods already back (a rare late withdrawal): the seller finishes the RMA by hand.
 
     def _cancellation(self, claim: PlatformClaim) -> None:
         if claim.ref not in self.cancellations:

@@ -542,3 +542,29 @@ def test_a_cancellation_with_money_back_before_shipping(store):
     entries = [e for e in store.orders.history(made.id) if e.action == PLATFORM_CANCELLATION]
     assert [(e.new_value, e.note) for e in entries] == [
         ("cancelled", "buyer: Need to change delivery address")]
+
+
+def test_an_exchange_request_opens_one_exchange_and_a_withdrawal_closes_it(store, saved):
+    ask = PlatformClaim("X-77", ClaimKind.EXCHANGE_REQUEST, lines=(("SG-CUSH-21N", 1),),
+                        reason=ReturnReason.WRONG_SIZE, note="21N too light, want 23N")
+    (rma,) = apply_claims(store, saved, [ask])
+    assert (rma.kind, rma.status, rma.platform_ref) == (ReturnKind.EXCHANGE,
+                                                        ReturnStatus.REQUESTED, "X-77")
+    assert apply_claims(store, saved, [ask]) == []  # read again: nothing new
+    withdrawn = PlatformClaim("X-77", ClaimKind.WITHDRAWAL, note="buyer kept the 21N")
+    (closed,) = apply_claims(store, saved, [ask, withdrawn])
+    assert closed.id == rma.id and closed.status is ReturnStatus.CLOSED
+    assert closed.closed_at is not None
+    assert apply_claims(store, saved, [ask, withdrawn]) == []
+    assert len(store.returns.for_order(saved)) == 1
+
+
+def test_a_withdrawal_after_the_goods_came_back_leaves_the_rma_to_the_seller(store, saved):
+    ask = PlatformClaim("R-5", ClaimKind.RETURN_REQUEST, lines=(("SG-CUSH-21N", 1),))
+    (rma,) = apply_claims(store, saved, [ask])
+    returns.approve(store, rma.id)
+    returns.receive(store, rma.id)
+    before = audit_rows(store)
+    assert apply_claims(store, saved, [ask, PlatformClaim("R-5", ClaimKind.WITHDRAWAL)]) == []
+    assert store.returns.get(rma.id).status is ReturnStatus.RECEIVED
+    assert audit_rows(store) == before
