@@ -2,7 +2,7 @@
 
 Each check runs the real code path a user's first minutes would: open and migrate a store,
 register the bundled fonts, format money with babel's locale data, render a 4x6 label and
-load it with QtPdf, load the interface's and Qt's translations. A build that lost a resource, a Qt plugin or a hidden import fails here,
+load it with QtPdf, load the interface's and Qt's translations, load every platform's connector. A build that lost a resource, a Qt plugin or a hidden import fails here,
 in CI, instead of on a seller's desk. Prints one line per check; exit status 0 when all pass.
 """
 
@@ -98,9 +98,20 @@ def _languages(_folder: Path) -> str:
     return "interface catalogues and Qt's load: " + " · ".join(found)
 
 
+def _channels(_folder: Path) -> str:
+    """Connectors and sandboxes are imported by name when an account needs them, so a build
+    can lose them silently; load each one and its sandbox."""
+    from fulfill.channels.registry import KINDS
+
+    for kind in KINDS.values():
+        kind.connector_class()
+        kind.sandbox_class()
+    return "connectors and sandboxes load: " + ", ".join(p.label for p in KINDS)
+
+
 CHECKS: tuple[tuple[str, Callable[[Path], str]], ...] = (
     ("store", _store), ("fonts", _fonts), ("money", _money), ("label", _label),
-    ("languages", _languages))
+    ("languages", _languages), ("channels", _channels))
 
 
 def run_self_test(out: TextIO = sys.stdout) -> int:

@@ -21,8 +21,8 @@ def test_the_self_test_passes_from_source_and_names_each_check(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("fulfill ") and "from source" in lines[0]
-    assert [line.split()[0] for line in lines[1:6]] == ["ok"] * 5
-    assert "취소" in result.stdout
+    assert [line.split()[0] for line in lines[1:7]] == ["ok"] * 6
+    assert "취소" in result.stdout and "Shopify, Amazon" in result.stdout
     assert "₩15,000" in result.stdout and "288 × 432 pt" in result.stdout
     assert lines[-1].startswith("all checks passed")
     assert not list(tmp_path.glob("*.sqlite"))  # it leaves nothing behind
