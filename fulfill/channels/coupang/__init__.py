@@ -1,0 +1,1 @@
+"""Coupang Open API (Wing): order sheets by status, claims, acknowledgement + invoice upload."""
