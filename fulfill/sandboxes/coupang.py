@@ -5,8 +5,7 @@ with per-box responseList, returnRequests (by status or cancelType=CANCEL),
 returnWithdrawRequests (≤7 days, pageIndex) and exchangeRequests (≤7 days). Returned and
 cancelled boxes drop out of the lists, as on Coupang; they stay readable by id.
 
-The query is signed exactly as sent; the server rebuilds it from the parsed query string,
-which for the ASCII parameters Coupang takes is the same text.
+The query is signed exactly as sent, and checked against the query string as it arrived.
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ import uuid
 from collections import deque
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from fulfill.sandboxes import coupang_data as cd
 from fulfill.sandboxes.coupang_orders import CoupangShop
@@ -97,8 +95,7 @@ class CoupangSandbox(CoupangShop):
             return _denied("Invalid signed-date.")
         if abs((datetime.now(UTC) - signed).total_seconds()) > FRESH_S:
             return _denied("Specified signature is expired.")
-        query = urlencode([(k, v) for k, values in request.query.items() for v in values])
-        message = f"{match['date']}{request.method}{request.path}{query}"
+        message = f"{match['date']}{request.method}{request.path}{request.raw_query}"
         expected = hmac.new(SECRET_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()
         if not hmac.compare_digest(expected, match["signature"]):
             return _denied("Invalid signature.")

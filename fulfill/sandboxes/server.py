@@ -20,6 +20,7 @@ class SandboxRequest:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes
+    raw_query: str = ""  # the query string exactly as sent, for platforms that sign it
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         values = self.query.get(name)
@@ -125,7 +126,8 @@ class Sandbox(abc.ABC):
                 length = int(self.headers.get("Content-Length") or 0)
                 request = SandboxRequest(self.command, parts.path, parse_qs(parts.query),
                                          {k.lower(): v for k, v in self.headers.items()},
-                                         self.rfile.read(length) if length else b"")
+                                         self.rfile.read(length) if length else b"",
+                                         parts.query)
                 status, headers, body = sandbox.handle(request)
                 try:
                     self.send_response(status)
