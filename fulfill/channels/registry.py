@@ -44,6 +44,10 @@ KINDS: dict[Platform, ChannelKind] = {
         _kind(Platform.ETSY, "etsy", "Etsy"),
         _kind(Platform.WOOCOMMERCE, "woocommerce", "WooCommerce"),
         _kind(Platform.SHOPEE, "shopee", "Shopee"),
+        _kind(Platform.CAFE24, "cafe24", "Cafe24"),
+        _kind(Platform.QOO10, "qoo10", "Qoo10"),
+        _kind(Platform.COUPANG, "coupang", "Coupang"),
+        _kind(Platform.NAVER, "naver", "Naver"),
     )
 }
 
