@@ -7,6 +7,7 @@ from itertools import islice
 from pathlib import Path
 
 from fulfill.domain import Order, OrderStatus, Product, ShipmentStatus
+from fulfill.services.demo_exports import seed_exports
 from fulfill.services.demo_returns import seed_returns
 from fulfill.services.demo_data import (
     demo_accounts, demo_orders, demo_products, demo_seller, demo_tracking_number,
@@ -58,13 +59,16 @@ def seed(
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
     returns: bool = False,
+    exports: bool = False,
 ) -> int:
     """Add demo accounts, products, the seller profile and `orders` orders, with a draft
     Korea Post shipment for each order awaiting shipment. Returns the number of orders saved.
 
     Orders go in batches, each its own transaction, so a cancelled or interrupted seed keeps
     whole orders only; seeding again with the same arguments changes nothing. With
-    `returns`, a few delivered orders get RMAs at every stage (services.demo_returns).
+    `returns`, a few delivered orders get RMAs at every stage (services.demo_returns); with
+    `exports`, the orders that left get their parcels, customs rates and export declaration
+    numbers (services.demo_exports).
     """
     now = now or datetime.now(UTC)
     accounts = []
@@ -89,6 +93,8 @@ def seed(
             _draft_shipments(store, batch, by_sku)
         done += len(batch)
         progress(done / max(orders, 1), f"{done:,} of {orders:,} demo orders")
+    if exports:
+        seed_exports(store, now, seed=seed)
     if returns and seed_returns(store, now, count=max(12, orders // 40), seed=seed):
         # Replacements wait to be packed with a draft shipment, like the other demo orders.
         with store.errors(), store.db.atomic():
@@ -103,7 +109,7 @@ def open_demo_store(path: Path, progress: Progress = no_progress) -> Store:
     store = Store.open(path)
     try:
         if store.orders.count() == 0:
-            seed(store, progress=progress, returns=True)
+            seed(store, progress=progress, returns=True, exports=True)
     except BaseException:
         store.close()
         raise

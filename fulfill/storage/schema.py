@@ -382,5 +382,42 @@ def m005_returns(db: Database) -> None:
         """,
     )
 
+
+@migrations()
+def m006_exports(db: Database) -> None:
+    _run_script(
+        db,
+        """
+        -- Customs exchange rates (관세청 과세환율): `rate` won for `unit` (1 or 100) units of
+        -- `currency`, in force from `applies_from` (a Korean calendar day, YYYY-MM-DD) for the
+        -- week. The rate is kept as the decimal text it was published as, never a float.
+        CREATE TABLE customs_rates (
+            id INTEGER PRIMARY KEY,
+            currency TEXT NOT NULL,
+            applies_from TEXT NOT NULL,
+            rate TEXT NOT NULL,
+            unit INTEGER NOT NULL DEFAULT 1 CHECK (unit IN (1, 100)),
+            source TEXT NOT NULL DEFAULT '',
+            entered_at TEXT NOT NULL,
+            UNIQUE (currency, applies_from)
+        );
+
+        -- The export declaration (수출신고번호) an order's goods left under, once the seller
+        -- has it; declared_on is its date (수리일자) when known.
+        CREATE TABLE export_declarations (
+            order_id INTEGER PRIMARY KEY REFERENCES orders (id) ON DELETE CASCADE,
+            number TEXT NOT NULL,
+            declared_on TEXT,
+            source TEXT NOT NULL DEFAULT '',
+            entered_at TEXT NOT NULL
+        );
+        CREATE INDEX export_declarations_number ON export_declarations (number);
+
+        -- Export paperwork picks parcels by the day they shipped.
+        CREATE INDEX shipments_shipped_at ON shipments (shipped_at) WHERE shipped_at IS NOT NULL;
+        """,
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)

@@ -10,6 +10,7 @@ from sqlite_utils import Database
 
 from fulfill.storage.catalog import AccountRepository, ProductRepository
 from fulfill.storage.database import DEFAULT_BUSY_TIMEOUT_S, open_store_db, store_errors
+from fulfill.storage.exports import ExportRepository
 from fulfill.storage.orders import OrderRepository
 from fulfill.storage.packing import PackingRepository
 from fulfill.storage.returns import ReturnRepository
@@ -28,6 +29,7 @@ class Store:
         self.settings = StoreSettings(db)
         self.packing = PackingRepository(db)
         self.returns = ReturnRepository(db)
+        self.exports = ExportRepository(db)
 
     @classmethod
     def open(

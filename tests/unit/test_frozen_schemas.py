@@ -32,3 +32,24 @@ def test_frozen_store_opens_migrates_and_keeps_its_orders(frozen, tmp_path):
         loaded = store.orders.get(found)
         assert loaded.ship_to.latin.name == "Wang Fang"
         assert loaded.grand_total.currency == "CNY"
+
+
+def test_frozen_v6_keeps_its_customs_rate_and_declaration(tmp_path):
+    from datetime import date
+    from decimal import Decimal
+
+    path = tmp_path / "store_schema_v6.sqlite"
+    shutil.copy(FIXTURES / "store_schema_v6.sqlite", path)
+    with Store.open(path) as store:
+        (rate,) = store.exports.rates(["CNY"])
+        assert (rate.applies_from, rate.rate, rate.unit) == (date(2026, 11, 15), Decimal("193.45"), 1)
+        declaration = store.exports.declarations([2])[2]
+        assert (declaration.number, declaration.declared_on) == ("1286526008922X",
+                                                                 date(2026, 11, 20))
+
+
+def test_a_v5_store_gains_empty_export_tables(tmp_path):
+    path = tmp_path / "store_schema_v5.sqlite"
+    shutil.copy(FIXTURES / "store_schema_v5.sqlite", path)
+    with Store.open(path) as store:
+        assert store.exports.rates() == [] and store.exports.declarations([1, 2]) == {}
