@@ -5,6 +5,7 @@
                                          # (and any translations in fragments/*.<lang>.po)
   python tools/translations.py compile   # each .po -> .mo, what the app loads
   python tools/translations.py check     # untranslated or fuzzy strings per language
+  python tools/translations.py missing ko   # those strings, each with the files that use it
 
 Strings are marked with _(), ngettext() and N_() from fulfill.translation.
 """
@@ -91,6 +92,20 @@ def untranslated(language: str) -> list[str]:
         all(m.string) if isinstance(m.string, tuple) else m.string))]
 
 
+def missing_by_file(language: str) -> dict[str, list[str]]:
+    """The untranslated strings of `language`, grouped by the source files that use them."""
+    catalog = _read(po_path(language), language)
+    wanted = set(untranslated(language))
+    found: dict[str, list[str]] = {}
+    for message in catalog:
+        key = str(message.id) if message.id else ""
+        if key in wanted:
+            files = ", ".join(sorted({path for path, _line in message.locations}))
+            found.setdefault(files, []).append(message.id if isinstance(message.id, str)
+                                               else message.id[0])
+    return found
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else ""
     if command == "extract":
@@ -104,6 +119,11 @@ def main(argv: list[str]) -> int:
             if language != ENGLISH and po_path(language).exists():
                 missing = untranslated(language)
                 print(f"{language}: {len(missing)} untranslated")
+    elif command == "missing" and len(argv) > 2:
+        for files, ids in sorted(missing_by_file(argv[2]).items()):
+            print(f"{files}: {len(ids)}")
+            for msgid in ids:
+                print(f"    {msgid}")
     else:
         print(__doc__)
         return 2

@@ -5,7 +5,8 @@ platform's Retry-After). A platform that says "slow down" some other way (Shopif
 THROTTLED in the body of a 200, with the figures for the wait beside it) passes
 `throttle_wait`, and such a reply is retried like a 429. Not retried: 401/403 (credentials),
 other 4xx, unreadable JSON.
-Each failure becomes a ChannelError that says what happened and what to do.
+Each failure becomes a ChannelError that says what happened and what to do, in the
+interface's language (log lines stay English).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import requests
 from fulfill import __version__
 from fulfill.channels.ratelimit import TokenBucket
 from fulfill.errors import ChannelAuthError, ChannelRejected, ChannelUnavailable, PayloadError
+from fulfill.translation import _
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +55,10 @@ class Reply:
                 self._json = _parse_json(self.body)
             except (ValueError, UnicodeDecodeError) as error:
                 raise PayloadError(
-                    f"The platform sent data that is not valid JSON ({error}) from {self.url}.",
-                    "Try again later; if it keeps happening, report it to support with the log.",
+                    _("The platform sent data that is not valid JSON ({error}) from {url}.").format(
+                        error=error, url=self.url),
+                    _("Try again later; if it keeps happening, report it to support with the "
+                      "log."),
                 ) from None
         return self._json
 
@@ -129,7 +133,11 @@ class ChannelHttp:
             try:
                 response = self.session.request(method, url, timeout=self.timeout, **kwargs)
             except (requests.Timeout, requests.ConnectionError) as error:
-                failure = f"could not be reached ({type(error).__name__})"
+                failure = f"could not be reached ({type(error).__name__})"  # for the log
+                unavailable = _("{platform} could not be reached ({error}), {retries} retries "
+                                "later.").format(platform=self.platform_label,
+                                                 error=type(error).__name__,
+                                                 retries=self.max_retries)
                 reply = None
             else:
                 reply = Reply(response.status_code, response.headers, response.content, url)
@@ -149,25 +157,33 @@ class ChannelHttp:
                     attempt += 1
                     if attempt > self.max_retries * 2:
                         raise ChannelUnavailable(
-                            f"{self.platform_label} kept asking fulfill to slow down.",
-                            "Nothing was lost; the next sync continues where this one stopped.")
+                            _("{platform} kept asking fulfill to slow down.").format(
+                                platform=self.platform_label),
+                            _("Nothing was lost; the next sync continues where this one "
+                              "stopped."))
                     self.stats.retries += 1
                     continue
                 if reply.status in (401, 403):
                     raise ChannelAuthError(
-                        f"{self.platform_label} refused the account's credentials ({reply.status}).",
-                        "Open Channels and reconnect the account, or check the API key's permissions.")
+                        _("{platform} refused the account's credentials ({status}).").format(
+                            platform=self.platform_label, status=reply.status),
+                        _("Open Channels and reconnect the account, or check the API key's "
+                          "permissions."))
                 if reply.status < 500:
                     raise ChannelRejected(
-                        f"{self.platform_label} refused the request ({reply.status}): "
-                        f"{reply.body[:300].decode('utf-8', 'replace')}", "")
-                failure = f"had a server error ({reply.status})"
+                        _("{platform} refused the request ({status}): {answer}").format(
+                            platform=self.platform_label, status=reply.status,
+                            answer=reply.body[:300].decode("utf-8", "replace")), "")
+                failure = f"had a server error ({reply.status})"  # for the log
+                unavailable = _("{platform} had a server error ({status}), {retries} retries "
+                                "later.").format(platform=self.platform_label,
+                                                 status=reply.status, retries=self.max_retries)
             attempt += 1
             if attempt > self.max_retries:
                 raise ChannelUnavailable(
-                    f"{self.platform_label} {failure}, {self.max_retries} retries later.",
-                    "Check the internet connection. Nothing was lost; sync again later and it "
-                    "continues where it stopped.")
+                    unavailable,
+                    _("Check the internet connection. Nothing was lost; sync again later and it "
+                      "continues where it stopped."))
             self.stats.retries += 1
             log.info("%s %s %s; retry %d", self.platform_label, url, failure, attempt)
             self._wait(self._backoff(attempt - 1))

@@ -19,6 +19,7 @@ from fulfill.services.channels import (
 from fulfill.services.outbox import DeliveryReport
 from fulfill.services.progress import CancelToken, Progress, no_progress
 from fulfill.storage import Store
+from fulfill.translation import _, ngettext
 
 __all__ = ["SyncOutcome", "as_fulfill_error", "plural", "sync_all"]
 
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 
 
 def plural(n: int, word: str) -> str:
+    """English only (logs); shown counts use ngettext."""
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
@@ -63,21 +65,27 @@ class SyncOutcome:
                     or self.cancelled)
 
     def counts(self) -> str:
-        return f"{self.created:,} new, {self.changed:,} changed, {self.problems:,} with problems"
+        """"12 new, 3 changed, 1 with problems", in the interface's language."""
+        return _("{new} new, {changed} changed, {problems} with problems").format(
+            new=f"{self.created:,}", changed=f"{self.changed:,}", problems=f"{self.problems:,}")
 
     def summary_line(self) -> str:
-        """One line for a status bar:
+        """One line for a status bar, in the interface's language:
         "Sync finished at 14:03: 12 new, 3 changed, 1 with problems"."""
         at = self.finished_at.astimezone().strftime("%H:%M")
         if not self.results and not self.cancelled:
             if self.unsupported:
-                return "Nothing to sync: fulfill cannot connect to these accounts' platforms yet."
-            return "Nothing to sync: add an account first."
-        head = f"Sync cancelled at {at}" if self.cancelled else f"Sync finished at {at}"
-        line = f"{head}: {self.counts()}"
-        if self.failures:
-            line += f" · {plural(len(self.failures), 'account')} failed"
-        return line + "."
+                return _("Nothing to sync: fulfill cannot connect to these accounts' platforms "
+                         "yet.")
+            return _("Nothing to sync: add an account first.")
+        n = len(self.failures)
+        failed = " · " + ngettext("{n} account failed", "{n} accounts failed", n).format(
+            n=f"{n:,}") if n else ""
+        # Translators: {counts} is "12 new, 3 changed, 1 with problems"; {failed} is empty
+        # or " · 1 account failed".
+        line = (_("Sync cancelled at {time}: {counts}{failed}.") if self.cancelled
+                else _("Sync finished at {time}: {counts}{failed}."))
+        return line.format(time=at, counts=self.counts(), failed=failed)
 
 
 def sync_all(store: Store, account_id: int | None = None, progress: Progress = no_progress,
@@ -99,7 +107,7 @@ def sync_all(store: Store, account_id: int | None = None, progress: Progress = n
     if cancel.cancelled or outcome.cancelled_account is not None:
         outcome.cancelled = True
     elif ready:
-        progress(-1.0, "Sending tracking numbers to the platforms…")
+        progress(-1.0, _("Sending tracking numbers to the platforms…"))
         try:
             outcome.delivery = deliver_write_backs(store)
         except Exception as error:

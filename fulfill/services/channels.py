@@ -24,10 +24,12 @@ from fulfill.services.progress import CancelToken, Cancelled, Progress, no_progr
 from fulfill.services.sync import SyncReport, sync_account
 from fulfill.storage import Store
 from fulfill.storage.sync_state import SyncRepository
+from fulfill.translation import N_, _
 
 log = logging.getLogger(__name__)
 
-GENERIC_ADVICE = "Try again; if it keeps happening, send the sync log to support."
+# Shown with _(GENERIC_ADVICE): marked here, translated where it is shown.
+GENERIC_ADVICE = N_("Try again; if it keeps happening, send the sync log to support.")
 
 _sandboxes: dict[Platform, object] = {}
 _sandbox_lock = threading.Lock()
@@ -90,14 +92,24 @@ def add_account(store: Store, platform: Platform, name: str, settings: dict[str,
                 secrets: dict[str, str]) -> ChannelAccount:
     """Save an account: settings in the store, secrets in the keychain."""
     if platform not in KINDS:
-        raise FulfillError(f"fulfill cannot connect to {platform.label} yet.", "")
+        raise _cannot_connect(platform, "")
     if not name.strip():
-        raise FulfillError("The account needs a name.", "Type a name you will recognise, e.g. the shop's.")
+        raise _needs_a_name()
     with store.errors():
         account = store.accounts.add(ChannelAccount(platform, name.strip(), dict(settings)))
     if secrets:
         credentials.save_secrets(account.id, secrets)
     return account
+
+
+def _cannot_connect(platform: Platform, advice: str) -> FulfillError:
+    return FulfillError(_("fulfill cannot connect to {platform} yet.").format(
+        platform=platform.label), advice)
+
+
+def _needs_a_name() -> FulfillError:
+    return FulfillError(_("The account needs a name."),
+                        _("Type a name you will recognise, e.g. the shop's."))
 
 
 def add_sandbox_account(store: Store, platform: Platform) -> ChannelAccount:
@@ -109,15 +121,15 @@ def update_account(store: Store, account: ChannelAccount, name: str, settings: d
     """Rename an account, change its settings, replace the secrets that were typed again."""
     name = name.strip()
     if not name:
-        raise FulfillError("The account needs a name.",
-                           "Type a name you will recognise, e.g. the shop's.")
+        raise _needs_a_name()
     with store.errors():
         clash = store.db.execute(
             "SELECT 1 FROM channel_accounts WHERE platform = ? AND name = ? AND id != ?",
             [account.platform.value, name, account.id]).fetchone()
     if clash:
-        raise FulfillError(f"Another {account.platform.label} account is already called “{name}”.",
-                           "Choose a different name.")
+        raise FulfillError(_("Another {platform} account is already called “{name}”.").format(
+                               platform=account.platform.label, name=name),
+                           _("Choose a different name."))
     merged = {**account.settings, **settings}
     with store.errors(), store.db.atomic():
         store.db.execute("UPDATE channel_accounts SET name = ?, settings = ? WHERE id = ?",
@@ -164,16 +176,17 @@ def as_fulfill_error(error: BaseException, account: ChannelAccount | None = None
     if isinstance(error, FulfillError):
         if error.advice:
             return error
-        return FulfillError(error.message, GENERIC_ADVICE)
+        return FulfillError(error.message, _(GENERIC_ADVICE))
     if isinstance(error, ImportError) and account is not None:
-        return FulfillError(f"fulfill cannot connect to {account.platform.label} yet.",
-                            "Its orders stay in the store; remove the account or wait for an "
-                            "update.")
+        return _cannot_connect(account.platform, _(
+            "Its orders stay in the store; remove the account or wait for an update."))
     if isinstance(error, KeyError):
-        return FulfillError(f"A setting or credential is missing ({error.args[0]}).",
-                            "Select it, press Edit… and fill in every field, then Test connection.")
-    return FulfillError(f"Something unexpected went wrong ({type(error).__name__}: {error}).",
-                        GENERIC_ADVICE)
+        return FulfillError(_("A setting or credential is missing ({name}).").format(
+                                name=error.args[0]),
+                            _("Select it, press Edit… and fill in every field, then Test "
+                              "connection."))
+    return FulfillError(_("Something unexpected went wrong ({error}).").format(
+                            error=f"{type(error).__name__}: {error}"), _(GENERIC_ADVICE))
 
 
 @dataclass

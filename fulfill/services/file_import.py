@@ -3,7 +3,8 @@
 Gmarket/Auction (ESM+), 11st, Lotte ON and Naver Smart Store let a seller download new
 orders as a spreadsheet. read_table reads one, every cell as text; preview turns its rows into
 orders through a ColumnMapping and lists every row it cannot use with the reason;
-import_orders saves the accepted ones. Plain Python, no Qt.
+import_orders saves the accepted ones. Plain Python, no Qt. Errors and rejected-row reasons
+are shown to the seller and are in the interface's language; sheet data stays as it is.
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ from typing import Any
 
 from fulfill.domain import Order, OrderStatus
 from fulfill.services.file_import_mapping import (
-    FIELD_LABELS, CellProblem, ColumnMapping, FileImportError, MappingStore, RowView, SheetRow,
-    parse_country, parse_currency, read_row, suggest_mapping,
+    CellProblem, ColumnMapping, FileImportError, MappingStore, RowView, SheetRow,
+    field_label, parse_country, parse_currency, read_row, suggest_mapping,
 )
 from fulfill.storage import Store
 from fulfill.storage.orders import SaveResult
+from fulfill.translation import N_, _
 
 __all__ = [
     "ColumnMapping", "FileImportError", "ImportPreview", "MappingStore", "RawTable",
@@ -38,10 +40,11 @@ HEADER_MIN_CELLS = 3  # Korean exports often put a title row (one cell) above th
 _TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 _EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, or any password-protected workbook
-_NOT_SHEETS = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
-               b"%PDF": "a PDF document"}
-_RESAVE = ("Open it in Excel and save it as Excel Workbook (.xlsx) or CSV UTF-8, "
-           "then import that file.")
+_NOT_SHEETS = {b"\x89PNG": N_("a PNG image"), b"\xff\xd8\xff": N_("a JPEG image"),
+               b"GIF8": N_("a GIF image"), b"%PDF": N_("a PDF document")}
+# Shown as _(_RESAVE).
+_RESAVE = N_("Open it in Excel and save it as Excel Workbook (.xlsx) or CSV UTF-8, then import "
+             "that file.")
 
 
 # --- reading a sheet ------------------------------------------------------------------------
@@ -77,16 +80,22 @@ def read_table(path: Path, sheet: str | None = None) -> RawTable:
 
 def _read_bytes(path: Path) -> bytes:
     if path.suffix.lower() not in _TEXT_SUFFIXES | _EXCEL_SUFFIXES:
-        raise FileImportError(f"{path.name} is not an order sheet fulfill can read.",
-                              "Choose the .xlsx or .csv file downloaded from the order page.")
+        raise FileImportError(_("{name} is not an order sheet fulfill can read.").format(
+                                  name=path.name), _choose_sheet_advice())
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise FileImportError(f"{path.name} is not there any more.",
-                              "Download the order sheet again and choose it.") from None
+        raise FileImportError(_("{name} is not there any more.").format(name=path.name),
+                              _("Download the order sheet again and choose it.")) from None
     except OSError as exc:
-        raise FileImportError(f"{path.name} cannot be opened ({exc.strerror}).",
-                              "Close it in Excel or any other program, then try again.") from exc
+        raise FileImportError(_("{name} cannot be opened ({error}).").format(
+                                  name=path.name, error=exc.strerror),
+                              _("Close it in Excel or any other program, then try "
+                                "again.")) from exc
+
+
+def _choose_sheet_advice() -> str:
+    return _("Choose the .xlsx or .csv file downloaded from the order page.")
 
 
 def _looks_like_xlsx(path: Path, data: bytes) -> bool:
@@ -96,27 +105,32 @@ def _looks_like_xlsx(path: Path, data: bytes) -> bool:
     if data.startswith(b"PK\x03\x04"):
         return True
     if data.startswith(_OLE):
-        raise FileImportError(f"{path.name} is a password-protected or old (.xls) Excel file.",
-                              "Open it in Excel (type the password if asked) and save it as "
-                              "Excel Workbook (.xlsx) without a password, then import that file.")
+        raise FileImportError(_("{name} is a password-protected or old (.xls) Excel "
+                                "file.").format(name=path.name),
+                              _("Open it in Excel (type the password if asked) and save it as "
+                                "Excel Workbook (.xlsx) without a password, then import that "
+                                "file."))
     for magic, what in _NOT_SHEETS.items():
         if data.startswith(magic):
-            raise FileImportError(f"{path.name} is {what}, not a spreadsheet.",
-                                  "Choose the order sheet downloaded from the marketplace.")
+            # Translators: "orders.xlsx is a PNG image, not a spreadsheet."
+            raise FileImportError(_("{name} is {what}, not a spreadsheet.").format(
+                                      name=path.name, what=_(what)),
+                                  _("Choose the order sheet downloaded from the marketplace."))
     head = data[:512].lstrip(codecs.BOM_UTF8 + b" \t\r\n").lower()
     if head.startswith((b"<html", b"<!doctype", b"<table", b"<?xml")):
-        raise FileImportError(f"{path.name} is a web page saved with a spreadsheet name.", _RESAVE)
+        raise FileImportError(_("{name} is a web page saved with a spreadsheet name.").format(
+            name=path.name), _(_RESAVE))
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if b"\x00" in data[:4096] and not utf16:
-        raise FileImportError(f"{path.name} is not a spreadsheet fulfill can read.",
-                              "Choose the .xlsx or .csv file downloaded from the order page.")
+        raise FileImportError(_("{name} is not a spreadsheet fulfill can read.").format(
+            name=path.name), _choose_sheet_advice())
     return False  # text, even when named .xls: some Korean admin pages export TSV that way
 
 
 def _empty(path: Path) -> FileImportError:
-    return FileImportError(f"{path.name} is empty.",
-                           "Download the order sheet again; if the marketplace shows no new "
-                           "orders, there is nothing to import.")
+    return FileImportError(_("{name} is empty.").format(name=path.name),
+                           _("Download the order sheet again; if the marketplace shows no new "
+                             "orders, there is nothing to import."))
 
 
 def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> RawTable:
@@ -144,18 +158,20 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> RawTable:
 
 
 def _damaged(path: Path, exc: Exception) -> FileImportError:
-    return FileImportError(f"{path.name} is a damaged Excel file ({type(exc).__name__}).",
-                           "Download the order sheet again. " + _RESAVE)
+    return FileImportError(_("{name} is a damaged Excel file ({error}).").format(
+                               name=path.name, error=type(exc).__name__),
+                           _("Download the order sheet again.") + " " + _(_RESAVE))
 
 
 def _pick_sheet(path: Path, book: Any, names: list[str], sheet: str | None) -> Any:
     if not names:
-        raise FileImportError(f"{path.name} has no worksheet.", _RESAVE)
+        raise FileImportError(_("{name} has no worksheet.").format(name=path.name), _(_RESAVE))
     if sheet is None:
         return book.worksheets[0]
     if sheet not in names:
-        raise FileImportError(f"{path.name} has no sheet named {sheet!r}.",
-                              f"Choose one of: {', '.join(names)}.")
+        raise FileImportError(_("{name} has no sheet named {sheet}.").format(
+                                  name=path.name, sheet=repr(sheet)),
+                              _("Choose one of: {choices}.").format(choices=", ".join(names)))
     return book.worksheets[names.index(sheet)]
 
 
@@ -194,8 +210,8 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         grid = [(n, row) for n, row in enumerate(reader, 1)]
     except csv.Error as exc:
-        raise FileImportError(f"{path.name} is not a well-formed CSV file ({exc}).",
-                              _RESAVE) from exc
+        raise FileImportError(_("{name} is not a well-formed CSV file ({error}).").format(
+                                  name=path.name, error=exc), _(_RESAVE)) from exc
     return _build_table(path, grid, source_format="csv", encoding=encoding, delimiter=delimiter)
 
 
@@ -212,9 +228,10 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
-    raise FileImportError(f"{path.name} is in a text encoding fulfill does not recognise.",
-                          "Open it in Excel and save it as CSV UTF-8 (쉼표로 분리) or as .xlsx, "
-                          "then import that file.")
+    raise FileImportError(_("{name} is in a text encoding fulfill does not recognise.").format(
+                              name=path.name),
+                          _("Open it in Excel and save it as CSV UTF-8 (쉼표로 분리) or as .xlsx, "
+                            "then import that file."))
 
 
 def _filled(cells: list[str]) -> int:
@@ -237,17 +254,18 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _build_table(path: Path, grid: list[tuple[int, list[str]]], **info: Any) -> RawTable:
-    header_at = next((i for i, (_, cells) in enumerate(grid)
+    header_at = next((i for i, (_number, cells) in enumerate(grid)
                       if _filled(cells) >= HEADER_MIN_CELLS), None)
     if header_at is None:
-        raise FileImportError(f"{path.name} has no row of column headings.",
-                              "fulfill looks for the first row with at least three filled "
-                              "cells (주문번호, 수취인명, 주소...). Check that this is the order sheet.")
+        raise FileImportError(_("{name} has no row of column headings.").format(name=path.name),
+                              _("fulfill looks for the first row with at least three filled "
+                                "cells (주문번호, 수취인명, 주소...). Check that this is the order "
+                                "sheet."))
     header_row, header_cells = grid[header_at]
     body = [(n, cells) for n, cells in grid[header_at + 1:] if _filled(cells)]
-    width = max(_used_width(cells) for _, cells in [grid[header_at], *body])
-    rows = [(cells + [""] * width)[:width] for _, cells in body]
-    return RawTable(path, _unique_headers(header_cells, width), rows, [n for n, _ in body],
+    width = max(_used_width(cells) for _number, cells in [grid[header_at], *body])
+    rows = [(cells + [""] * width)[:width] for _number, cells in body]
+    return RawTable(path, _unique_headers(header_cells, width), rows, [n for n, _cells in body],
                     header_row, **info)
 
 
@@ -286,7 +304,7 @@ class RejectedRow:
     reason: str
 
     def __str__(self) -> str:
-        return f"row {self.row}: {self.reason}"
+        return _("row {row}: {reason}").format(row=self.row, reason=self.reason)
 
 
 @dataclass(slots=True)
@@ -353,22 +371,26 @@ def preview(
 
 
 def _check_mapping(table: RawTable, mapping: ColumnMapping, currency: str, country: str) -> None:
-    missing = [FIELD_LABELS[f] for f in mapping.missing_required()]
+    missing = [field_label(f) for f in mapping.missing_required()]
     if missing:
-        raise FileImportError(f"No column is chosen for: {', '.join(missing)}.",
-                              "Choose the sheet column for each of them, then preview again.")
+        raise FileImportError(_("No column is chosen for: {fields}.").format(
+                                  fields=_(", ").join(missing)),
+                              _("Choose the sheet column for each of them, then preview again."))
     absent = [h for h in mapping.columns().values() if h not in table.headers]
     if absent:
         raise FileImportError(
-            f"{table.path.name} has no column {', '.join(repr(h) for h in absent)}.",
-            "The marketplace may have changed its export: check the column mapping.")
+            _("{name} has no column {columns}.").format(
+                name=table.path.name, columns=", ".join(repr(h) for h in absent)),
+            _("The marketplace may have changed its export: check the column mapping."))
     try:
         parse_currency(mapping.default_currency or currency)
         if mapping.default_country or country:
             parse_country(mapping.default_country or country)
     except CellProblem as problem:
-        raise FileImportError(f"The default {problem}.",
-                              "Correct it in the column mapping.") from None
+        # Translators: {problem} is a cell problem such as "currency 'XYZ' is not a currency
+        # code such as KRW or USD", here about the mapping's default value.
+        raise FileImportError(_("The default {problem}.").format(problem=problem),
+                              _("Correct it in the column mapping.")) from None
 
 
 def _group(rows: list[SheetRow], broken: dict[str, int], rejected: list[RejectedRow],
@@ -379,8 +401,9 @@ def _group(rows: list[SheetRow], broken: dict[str, int], rejected: list[Rejected
     orders = []
     for number, members in groups.items():
         if number in broken:
-            rejected.extend(RejectedRow(r.number, f"order {number} is not imported because row "
-                                        f"{broken[number]} has a problem") for r in members)
+            rejected.extend(RejectedRow(r.number, _(
+                "order {number} is not imported because row {row} has a problem").format(
+                    number=number, row=broken[number])) for r in members)
             continue
         kept = [members[0]]
         for row in members[1:]:
@@ -395,15 +418,19 @@ def _group(rows: list[SheetRow], broken: dict[str, int], rejected: list[Rejected
 
 def _conflict(first: SheetRow, row: SheetRow) -> str:
     """Why `row` cannot belong to the order that `first` started, or ""."""
-    where = f"order {row.order_number} is also on row {first.number}"
     a, b = first.address, row.address
     if a.typed.name != b.typed.name:
-        return f"{where} with a different recipient ({a.typed.name} / {b.typed.name})"
+        return _("order {number} is also on row {row} with a different recipient ({first} / "
+                 "{other})").format(number=row.order_number, row=first.number,
+                                    first=a.typed.name, other=b.typed.name)
     if (a.typed, a.postal_code, a.country_code) != (b.typed, b.postal_code, b.country_code):
-        return f"{where} with a different delivery address"
+        return _("order {number} is also on row {row} with a different delivery "
+                 "address").format(number=row.order_number, row=first.number)
     if first.line.unit_price.currency != row.line.unit_price.currency:
-        return (f"{where} in {first.line.unit_price.currency}, this row in "
-                f"{row.line.unit_price.currency}")
+        return _("order {number} is also on row {row} in {currency}, this row in "
+                 "{other}").format(number=row.order_number, row=first.number,
+                                   currency=first.line.unit_price.currency,
+                                   other=row.line.unit_price.currency)
     return ""
 
 

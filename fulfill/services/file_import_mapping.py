@@ -24,6 +24,7 @@ from babel import Locale
 from fulfill.domain import Address, AddressText, Money, OrderLine, currency_digits, is_latin
 from fulfill.files import write_atomically
 from fulfill.errors import FulfillError
+from fulfill.translation import N_, _
 
 MAPPING_VERSION = 1
 
@@ -34,16 +35,26 @@ class FileImportError(FulfillError):
 
 # --- the mapping ------------------------------------------------------------------------
 
-# Field name -> the words used for it in messages ("row 9: no SKU").
+# Field name -> the words used for it in messages ("row 9: no SKU"): English here, shown as
+# field_label(name).
 FIELD_LABELS: dict[str, str] = {
-    "order_number": "order number", "ordered_at": "order date", "buyer_name": "buyer name",
-    "recipient_name": "recipient name", "recipient_name_latin": "recipient name in Latin letters",
-    "phone": "phone", "postal_code": "postal code", "country_code": "country",
-    "address_line1": "address", "address_line2": "address line 2", "city": "city",
-    "region": "region", "sku": "SKU", "item_title": "item title", "quantity": "quantity",
-    "unit_price": "price", "currency": "currency", "shipping_fee": "shipping fee",
-    "tracking_number": "tracking number", "line_id": "line number",
+    "order_number": N_("order number"), "ordered_at": N_("order date"),
+    "buyer_name": N_("buyer name"), "recipient_name": N_("recipient name"),
+    "recipient_name_latin": N_("recipient name in Latin letters"), "phone": N_("phone"),
+    "postal_code": N_("postal code"), "country_code": N_("country"),
+    "address_line1": N_("address"), "address_line2": N_("address line 2"), "city": N_("city"),
+    "region": N_("region"), "sku": N_("SKU"), "item_title": N_("item title"),
+    "quantity": N_("quantity"), "unit_price": N_("price"), "currency": N_("currency"),
+    "shipping_fee": N_("shipping fee"), "tracking_number": N_("tracking number"),
+    "line_id": N_("line number"),
 }
+
+
+def field_label(name: str) -> str:
+    """A field's words in the interface's language: "SKU", "수량"."""
+    return _(FIELD_LABELS[name])
+
+
 REQUIRED_FIELDS = ("order_number", "recipient_name", "address_line1", "sku", "quantity",
                    "unit_price")
 
@@ -200,8 +211,10 @@ class MappingStore:
             return ColumnMapping.from_dict(json.loads(path.read_text("utf-8"))["mapping"])
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise FileImportError(
-                f"The saved column mapping {name!r} cannot be read ({exc}).",
-                f"Map the columns again and save; the damaged file is {path}.",
+                _("The saved column mapping {name} cannot be read ({error}).").format(
+                    name=repr(name), error=exc),
+                _("Map the columns again and save; the damaged file is {path}.").format(
+                    path=path),
             ) from exc
 
     def names(self) -> list[str]:
@@ -221,7 +234,8 @@ class MappingStore:
 # --- cell text -> values ------------------------------------------------------------------
 
 class CellProblem(ValueError):
-    """One cell cannot become an order value; the text is the reason shown to the user."""
+    """One cell cannot become an order value; the text is the reason shown to the user, in
+    the interface's language."""
 
 
 def clean(text: str) -> str:
@@ -260,7 +274,8 @@ def parse_when(text: str) -> datetime:
         year, month, day, hour, minute, second = match.groups()
         ampm, zone = "", None
     else:
-        raise CellProblem(f"order date {text!r} is not a date (use 2026-11-19 14:03)")
+        raise CellProblem(_("order date {text} is not a date (use 2026-11-19 14:03)").format(
+            text=repr(text)))
     hour_n = int(hour or 0)
     if ampm in ("PM", "오후") and hour_n < 12:
         hour_n += 12
@@ -270,7 +285,8 @@ def parse_when(text: str) -> datetime:
         naive = datetime(int(year), int(month), int(day), hour_n, int(minute or 0),
                          int(second or 0))
     except ValueError:
-        raise CellProblem(f"order date {text!r} is not a real date or time") from None
+        raise CellProblem(_("order date {text} is not a real date or time").format(
+            text=repr(text))) from None
     if not zone:
         return naive.replace(tzinfo=KST)
     return datetime.fromisoformat(naive.isoformat() + zone.replace("Z", "+00:00"))
@@ -283,25 +299,30 @@ def parse_quantity(text: str) -> int:
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite() or value != value.to_integral_value():
-        raise CellProblem(f"quantity {text!r} is not a whole number")
+        raise CellProblem(_("quantity {text} is not a whole number").format(text=repr(text)))
     if value < 1:
-        raise CellProblem(f"quantity {text} is less than 1")
+        raise CellProblem(_("quantity {text} is less than 1").format(text=text))
     return int(value)
 
 
 def parse_amount(text: str, currency: str, label: str) -> Money:
-    """Exact Money from "12000", "12,000", "₩12,000", "12000원"; never rounded."""
+    """Exact Money from "12000", "12,000", "₩12,000", "12000원"; never rounded. `label`
+    names the field in the reason ("price"), in the interface's language."""
     plain = re.sub(r"^[₩$€£¥]|원$", "", text.replace(" ", ""))
     if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", plain):
         plain = plain.replace(",", "")  # thousands separators, as Korean sheets write them
     if not re.fullmatch(r"-?\d+(\.\d+)?", plain):
-        raise CellProblem(f"{label} {text!r} is not an amount of money")
+        # Translators: {field} is "price" or "shipping fee": "price '12,OOO' is not an amount
+        # of money".
+        raise CellProblem(_("{field} {text} is not an amount of money").format(
+            field=label, text=repr(text)))
     if plain.startswith("-"):
-        raise CellProblem(f"{label} {text} is below zero")
+        raise CellProblem(_("{field} {text} is below zero").format(field=label, text=text))
     try:
         return Money.parse(plain, currency)
     except ValueError:
-        raise CellProblem(f"{label} {text} has more decimals than {currency} allows") from None
+        raise CellProblem(_("{field} {text} has more decimals than {currency} allows").format(
+            field=label, text=text, currency=currency)) from None
 
 
 _CURRENCY_WORDS = {"원": "KRW", "₩": "KRW", "WON": "KRW", "$": "USD", "US$": "USD",
@@ -313,7 +334,8 @@ def parse_currency(text: str) -> str:
     try:
         currency_digits(code)
     except ValueError:
-        raise CellProblem(f"currency {text!r} is not a currency code such as KRW or USD") from None
+        raise CellProblem(_("currency {text} is not a currency code such as KRW or USD").format(
+            text=repr(text))) from None
     return code
 
 
@@ -339,7 +361,8 @@ def _country_names() -> dict[str, str]:
 def parse_country(text: str) -> str:
     code = _COUNTRY_WORDS.get(text.upper()) or _country_names().get(text.casefold())
     if code is None:
-        raise CellProblem(f"country {text!r} is not a country code such as KR or JP")
+        raise CellProblem(_("country {text} is not a country code such as KR or JP").format(
+            text=repr(text)))
     return code
 
 
@@ -360,7 +383,9 @@ class RowView:
         value = self.get(field_name)
         if not value:
             header = getattr(self.mapping, field_name)
-            raise CellProblem(f"no {FIELD_LABELS[field_name]} (column {header!r} is empty)")
+            # Translators: "no SKU (column '옵션관리코드' is empty)".
+            raise CellProblem(_("no {field} (column {column} is empty)").format(
+                field=field_label(field_name), column=repr(header)))
         return value
 
 
@@ -385,7 +410,7 @@ def read_row(number: int, cells: dict[str, str], mapping: ColumnMapping,
     currency = parse_currency(row.get("currency") or default_currency)
     country_text = row.get("country_code") or default_country
     if not country_text:
-        raise CellProblem("no country")
+        raise CellProblem(_("no country"))
     when = row.get("ordered_at")
     fee = row.get("shipping_fee")
     return SheetRow(
@@ -395,12 +420,13 @@ def read_row(number: int, cells: dict[str, str], mapping: ColumnMapping,
         line=OrderLine(
             sku=row.need("sku"), title=row.get("item_title"),
             quantity=parse_quantity(row.need("quantity")),
-            unit_price=parse_amount(row.need("unit_price"), currency, "price"),
+            unit_price=parse_amount(row.need("unit_price"), currency,
+                                    field_label("unit_price")),
             platform_line_id=row.get("line_id"),
         ),
         ordered_at=parse_when(when) if when else None,
         buyer_name=row.get("buyer_name"),
-        shipping=parse_amount(fee, currency, "shipping fee") if fee else None,
+        shipping=parse_amount(fee, currency, field_label("shipping_fee")) if fee else None,
         tracking=row.get("tracking_number"),
         cells={header: text for header, text in cells.items() if text.strip()},
     )

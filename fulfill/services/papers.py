@@ -22,6 +22,7 @@ from fulfill.services.pdf_join import join_pdfs
 from fulfill.storage import Store, audit
 from fulfill.storage.database import in_chunks, marks
 from fulfill.storage.order_queries import OrderFilter, OrderSort, order_ids
+from fulfill.translation import N_, _, ngettext
 
 DOCUMENT_KINDS = ("label", "invoice", "cn22", "cn23", "customs", "packing-slip", "pick-list")
 # Papers that describe the goods to customs: every product needs its customs data.
@@ -32,10 +33,10 @@ LABEL_PRINTER, DOCUMENT_PRINTER = "label", "document"
 Printer = Literal["label", "document"]
 _PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
 
-# Orders whose goods stay home: nothing to print for them.
+# Orders whose goods stay home: nothing to print for them (translated where the gap is made).
 _NOT_SHIPPING = {
-    OrderStatus.CANCELLED: "the order is cancelled",
-    OrderStatus.REFUNDED: "the order is refunded",
+    OrderStatus.CANCELLED: N_("the order is cancelled"),
+    OrderStatus.REFUNDED: N_("the order is refunded"),
 }
 
 
@@ -57,31 +58,33 @@ class PapersBlocked(FulfillError):
     def __init__(self, blocked: dict[int, list[Gap]], order_numbers: dict[int, str]) -> None:
         self.blocked = blocked
         self.order_numbers = order_numbers
-        lines = [f"  {order_numbers.get(order_id, f'id {order_id}')}: "
-                 + "; ".join(str(gap) for gap in gaps)
+        lines = ["  " + _("{order}: {gaps}").format(
+                     order=order_numbers.get(order_id) or _("id {id}").format(id=order_id),
+                     gaps="; ".join(str(gap) for gap in gaps))
                  for order_id, gaps in blocked.items()]
         count = len(blocked)
         super().__init__(
-            f"{count} order{'s' if count != 1 else ''} cannot be printed yet:\n" + "\n".join(lines),
+            ngettext("{count} order cannot be printed yet:", "{count} orders cannot be printed "
+                     "yet:", count).format(count=count) + "\n" + "\n".join(lines),
             _advice([gap for gaps in blocked.values() for gap in gaps]))
 
 
 def _advice(gaps: list[Gap]) -> str:
-    """Where to fill in each kind of gap, said once."""
+    """Where to fill in each kind of gap, said once: one sentence per place, so each
+    language can word it."""
     places = []
     whats = {gap.what for gap in gaps}
     if whats & {"product", "HS code", "country of origin", "net weight", "customs description"}:
-        places.append("complete the products under Products")
+        places.append(_("Complete the products under Products."))
     if "seller profile" in whats:
-        places.append("fill in the seller profile (Catalog → Seller profile…)")
+        places.append(_("Fill in the seller profile (Catalog → Seller profile…)."))
     if "tracking number" in whats:
-        places.append("enter the carrier's tracking number on the order")
+        places.append(_("Enter the carrier's tracking number on the order."))
     if "recipient address" in whats:
-        places.append("correct the recipient's address on the order")
+        places.append(_("Correct the recipient's address on the order."))
     if not places:
-        return "Leave these orders out of the batch."
-    text = ", ".join(places)
-    return f"{text[0].upper()}{text[1:]}, then print again."
+        return _("Leave these orders out of the batch.")
+    return _("{steps} Then print again.").format(steps=" ".join(places))
 
 
 def _page_count(pdf: bytes) -> int:
@@ -142,10 +145,11 @@ def load_parcels(store: Store, order_ids: Iterable[int], *, strict: bool = True,
     for order_id in ids:
         order = orders.get(order_id)
         if order is None:
-            blocked[order_id] = [Gap("order", "", f"there is no order with id {order_id}")]
+            blocked[order_id] = [Gap("order", "", _("there is no order with id {id}").format(
+                id=order_id))]
             continue
         if order.status in _NOT_SHIPPING:
-            blocked[order_id] = [Gap("order status", "", _NOT_SHIPPING[order.status])]
+            blocked[order_id] = [Gap("order status", "", _(_NOT_SHIPPING[order.status]))]
             continue
         if contents and order_id in contents:
             order.lines = lines_holding(order.lines, contents[order_id])
@@ -160,7 +164,7 @@ def load_parcels(store: Store, order_ids: Iterable[int], *, strict: bool = True,
             parcel = None
         if need_tracking and not (shipment and shipment.tracking_number):
             gaps.append(Gap("tracking number", "",
-                            "no tracking number yet: enter the one the carrier issued"))
+                            _("no tracking number yet: enter the one the carrier issued")))
         if gaps:
             blocked[order_id] = gaps
         elif parcel is not None:
@@ -190,7 +194,8 @@ def order_ids_for(store: Store, *, status: str) -> list[int]:
         wanted = OrderStatus(status)
     except ValueError:
         known = ", ".join(s.value for s in OrderStatus)
-        raise FulfillError(f"There is no order status {status!r}.", f"Use one of: {known}.") from None
+        raise FulfillError(_("There is no order status {status}.").format(status=repr(status)),
+                           _("Use one of: {choices}.").format(choices=known)) from None
     return order_ids(store.db, OrderFilter(statuses=(wanted,)),
                      OrderSort("ordered_at", descending=False))
 
@@ -199,7 +204,7 @@ def _strict_load(store: Store, order_ids: Iterable[int], *, strict: bool,
                  need_tracking: bool, **parcel_options) -> list[Parcel]:
     ids = list(dict.fromkeys(order_ids))
     if not ids:
-        raise FulfillError("No orders to print.", "Choose at least one order.")
+        raise FulfillError(_("No orders to print."), _("Choose at least one order."))
     parcels, blocked = load_parcels(store, ids, strict=strict, need_tracking=need_tracking,
                                     **parcel_options)
     if blocked:
@@ -220,10 +225,20 @@ def customs_forms(store: Store, parcels: Sequence[Parcel]) -> list[str]:
 
 def _check(paper: str, dpi: int) -> None:
     if paper not in PAPERS:
-        raise FulfillError(f"There is no paper size {paper!r}.", "Use A4 or Letter.")
+        raise paper_refused(paper)
     if dpi not in (203, 300):
-        raise FulfillError(f"Labels are made for 203 or 300 dpi printers, not {dpi} dpi.",
-                           "Choose 203 or 300.")
+        raise FulfillError(_("Labels are made for 203 or 300 dpi printers, not {dpi} dpi.").format(
+            dpi=dpi), _("Choose 203 or 300."))
+
+
+def paper_refused(paper: str) -> FulfillError:
+    return FulfillError(_("There is no paper size {paper}.").format(paper=repr(paper)),
+                        _("Use A4 or Letter."))
+
+
+def _kind_refused(kind: str) -> FulfillError:
+    return FulfillError(_("There is no document kind {kind}.").format(kind=repr(kind)),
+                        _("Use one of: {choices}.").format(choices=", ".join(DOCUMENT_KINDS)))
 
 
 def _pdf(kind: str, parcels: Sequence[Parcel], *, paper: str, language: str | None, dpi: int,
@@ -255,8 +270,7 @@ def _pdf(kind: str, parcels: Sequence[Parcel], *, paper: str, language: str | No
         from fulfill.documents.packing import pick_list_pdf
 
         return pick_list_pdf(parcels, paper=paper)
-    raise FulfillError(f"There is no document kind {kind!r}.",
-                       f"Use one of: {', '.join(DOCUMENT_KINDS)}.")
+    raise _kind_refused(kind)
 
 
 def _job(kind: str, printer: Printer, pdf: bytes, parcels: Sequence[Parcel]) -> PrintJob:
@@ -285,8 +299,7 @@ def render(store: Store, order_ids: Iterable[int], kind: str, *, paper: str = "A
     "customs" picks CN22 or CN23 per parcel; a batch that needs both gets CN23 for every
     parcel, since one PDF is one paper size and a CN23 is valid at any value."""
     if kind not in DOCUMENT_KINDS:
-        raise FulfillError(f"There is no document kind {kind!r}.",
-                           f"Use one of: {', '.join(DOCUMENT_KINDS)}.")
+        raise _kind_refused(kind)
     _check(paper, dpi)
     strict, need_tracking = _needs(kind)
     parcels = _strict_load(store, order_ids, strict=strict, need_tracking=need_tracking)

@@ -3,17 +3,32 @@
 Pure: an order, the products its lines name, the seller profile in; a Parcel or the list of
 gaps out. The store-facing side (which order, which profile) is in services.papers, and for
 a parcel coming back (an RMA's goods returned from abroad) in services.return_papers.
+
+A gap's `what` is English and compared in code; its `detail` is shown to the user and is in
+the interface's language. What the papers themselves print (a replacement's explanation,
+the original export) stays English: customs reads it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from fulfill.domain import (
     CustomsItem, ItemCategory, Money, Order, Parcel, Product, Rma, SellerProfile, Shipment,
-    hs_problem,
+    hs_problem, normalize_hs_code,
+)
+from fulfill.translation import N_, _
+
+# What SellerProfile.missing() and missing_for_returns() name (the domain's English words),
+# marked for the catalogue so a gap shows them in the interface's language.
+SELLER_GAP_WORDS = (
+    N_("exporter name in English"), N_("exporter address in English"),
+    N_("exporter phone number"), N_("name to sign the declarations with"),
+    N_("company name in English"), N_("return address in English (or the exporter address)"),
+    N_("phone number"),
 )
 
 
@@ -23,11 +38,36 @@ class Gap:
 
     what: str  # "HS code", "country of origin", "net weight", "customs description", …
     sku: str = ""  # the product to fill in, or "" for the seller profile / order
-    detail: str = ""
+    detail: str = ""  # shown to the user, in the interface's language
 
     def __str__(self) -> str:
-        where = f"{self.sku}: " if self.sku else ""
-        return f"{where}{self.detail or self.what}"
+        text = self.detail or self.what
+        if self.what == "seller profile":
+            # Translators: a gap in the seller profile: "seller profile: exporter phone number".
+            return _("seller profile: {what}").format(what=text)
+        if self.sku:
+            return _("{sku}: {problem}").format(sku=self.sku, problem=text)
+        return text
+
+
+def seller_gap(what: str) -> Gap:
+    """A gap in the seller profile; `what` is the domain's English word for it."""
+    return Gap("seller profile", "", _(what))
+
+
+def hs_problem_text(code: str) -> str | None:
+    """domain.hs_problem in the interface's language: why `code` cannot go on customs papers,
+    or None when it can."""
+    if hs_problem(code) is None:
+        return None
+    digits = normalize_hs_code(code)
+    if not digits:
+        return _("no HS code")
+    if not re.fullmatch(r"\d{6}(\d{4})?", digits):
+        return _("HS code {code} is not 6 digits (HS) or 10 digits (Korean HSK)").format(
+            code=repr(code))
+    return _("HS code {code} is in chapter {chapter}, which international papers cannot "
+             "use").format(code=repr(code), chapter=digits[:2])
 
 
 class MissingCustomsData(Exception):
@@ -37,30 +77,32 @@ class MissingCustomsData(Exception):
         self.order_number = order_number
         self.gaps = gaps
         listed = "; ".join(str(g) for g in gaps)
-        super().__init__(f"Order {order_number} cannot be printed yet — {listed}. "
-                         "Fill these in under Products (or the seller profile) and print again.")
+        super().__init__(_("Order {number} cannot be printed yet — {gaps}. Fill these in under "
+                           "Products (or the seller profile) and print again.").format(
+                               number=order_number, gaps=listed))
 
 
 def product_gaps(product: Product | None, sku: str) -> list[Gap]:
     """What one line's product lacks for customs."""
     if product is None:
-        return [Gap("product", sku, "not in the product catalogue: add it with its customs data")]
+        return [Gap("product", sku,
+                    _("not in the product catalogue: add it with its customs data"))]
     gaps = []
-    problem = hs_problem(product.hs_code)
+    problem = hs_problem_text(product.hs_code)
     if problem:
         gaps.append(Gap("HS code", sku, problem))
     if len(product.origin_country or "") != 2:
-        gaps.append(Gap("country of origin", sku, "no country of origin"))
+        gaps.append(Gap("country of origin", sku, _("no country of origin")))
     if product.unit_weight_g <= 0:
-        gaps.append(Gap("net weight", sku, "no net weight"))
+        gaps.append(Gap("net weight", sku, _("no net weight")))
     if not (product.customs_descriptions.get("en") or product.title).strip():
-        gaps.append(Gap("customs description", sku, "no customs description in English"))
+        gaps.append(Gap("customs description", sku, _("no customs description in English")))
     return gaps
 
 
 def customs_gaps(order: Order, products: Mapping[str, Product], seller: SellerProfile) -> list[Gap]:
     """Everything missing before the order's label and customs papers can print."""
-    gaps = [Gap("seller profile", "", f"seller profile: {what}") for what in seller.missing()]
+    gaps = [seller_gap(what) for what in seller.missing()]
     seen: set[str] = set()
     for line in order.lines:
         if line.sku not in seen:
@@ -68,7 +110,7 @@ def customs_gaps(order: Order, products: Mapping[str, Product], seller: SellerPr
             gaps.extend(product_gaps(products.get(line.sku), line.sku))
     address = order.ship_to.for_carrier
     if not (address.name and address.line1):
-        gaps.append(Gap("recipient address", "", "the recipient's name or street is empty"))
+        gaps.append(Gap("recipient address", "", _("the recipient's name or street is empty")))
     return gaps
 
 
@@ -132,13 +174,12 @@ def return_gaps(order: Order, rma: Rma, products: Mapping[str, Product],
                 seller: SellerProfile) -> list[Gap]:
     """Everything missing before the customs papers of an RMA's returned goods can print:
     the seller's return address, the returned products' customs data, the buyer's address."""
-    gaps = [Gap("seller profile", "", f"seller profile: {what}")
-            for what in seller.missing_for_returns()]
+    gaps = [seller_gap(what) for what in seller.missing_for_returns()]
     for sku in dict.fromkeys(line.sku for line in rma.lines):
         gaps.extend(product_gaps(products.get(sku), sku))
     address = order.ship_to.for_carrier
     if not (address.name and address.line1):
-        gaps.append(Gap("recipient address", "", "the buyer's name or street is empty"))
+        gaps.append(Gap("recipient address", "", _("the buyer's name or street is empty")))
     return gaps
 
 

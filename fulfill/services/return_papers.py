@@ -19,10 +19,11 @@ from fulfill.domain import (
 )
 from fulfill.errors import FulfillError
 from fulfill.services import returns
-from fulfill.services.papers import PAPERS, PapersBlocked, customs_forms
-from fulfill.services.parcels import Gap, MissingCustomsData, build_return_parcel
+from fulfill.services.papers import PAPERS, PapersBlocked, customs_forms, paper_refused
+from fulfill.services.parcels import Gap, MissingCustomsData, build_return_parcel, seller_gap
 from fulfill.services.pdf_join import join_pdfs
 from fulfill.storage import Store
+from fulfill.translation import _, current_language
 
 __all__ = ["ReturnPapersBlocked", "ReturnPapersRefused", "goods_come_back", "needs_customs",
            "return_customs_papers", "rma_slip"]
@@ -40,12 +41,15 @@ class ReturnPapersBlocked(PapersBlocked, ReturnPapersRefused):
     """Customs data missing before a return's papers can print: `blocked` lists it under the
     order, as PapersBlocked does, and the message names the RMA."""
 
-    def __init__(self, rma: Rma, order: Order, gaps: list[Gap],
-                 what: str = "customs papers") -> None:
+    def __init__(self, rma: Rma, order: Order, gaps: list[Gap], slip: bool = False) -> None:
         super().__init__({order.id or 0: gaps}, {order.id or 0: order.order_number})
         listed = "; ".join(str(gap) for gap in gaps)
-        self.message = (f"The {what} of {rma.code} (order {order.order_number}) cannot be "
-                        f"made yet — {listed}.")
+        if slip:
+            text = _("The RMA slip of {code} (order {number}) cannot be made yet — {gaps}.")
+        else:
+            text = _("The customs papers of {code} (order {number}) cannot be made yet — "
+                     "{gaps}.")
+        self.message = text.format(code=rma.code, number=order.order_number, gaps=listed)
         self.args = (self.message,)
 
 
@@ -75,13 +79,12 @@ def rma_slip(store: Store, rma_id: int, *, paper: str = "A4") -> bytes:
 
     _check_paper(paper)
     rma = returns.get(store, rma_id)
-    _refuse_without_parcel(rma, "slip")
+    _refuse_without_parcel(rma, slip=True)
     order = _order(store, rma)
     seller = store.settings.seller_profile()
     if seller.return_address() is None:
-        raise ReturnPapersBlocked(rma, order, [Gap(
-            "seller profile", "", "seller profile: return address in English (or the exporter "
-                                  "address)")], "RMA slip")
+        raise ReturnPapersBlocked(rma, order, [seller_gap(
+            "return address in English (or the exporter address)")], slip=True)
     slip = ReturnSlip(rma=rma, order_number=order.order_number,
                       ordered_at=order.ordered_at.date(), buyer=order.ship_to, seller=seller,
                       international=needs_customs(store, rma_id))
@@ -98,15 +101,15 @@ def return_customs_papers(store: Store, rma_id: int, *, paper: str = "A4") -> by
 
     _check_paper(paper)
     rma = returns.get(store, rma_id)
-    _refuse_without_parcel(rma, "customs papers")
+    _refuse_without_parcel(rma, slip=False)
     order = _order(store, rma)
     home = _destination(store)
     if order.ship_to.country_code == home:
         raise ReturnPapersRefused(
-            f"{rma.code}: the buyer sends the parcel from {Locale('en').territories.get(home, home)}, "
-            "the country it comes back to, so it crosses no border and needs no customs "
-            "papers.",
-            "Send the buyer the RMA slip alone.")
+            _("{code}: the buyer sends the parcel from {country}, the country it comes back "
+              "to, so it crosses no border and needs no customs papers.").format(
+                  code=rma.code, country=_country_name(home)),
+            _("Send the buyer the RMA slip alone."))
     products = store.products.by_skus(line.sku for line in rma.lines)
     try:
         parcel = build_return_parcel(
@@ -123,29 +126,51 @@ def return_customs_papers(store: Store, rma_id: int, *, paper: str = "A4") -> by
 
 def _check_paper(paper: str) -> None:
     if paper not in PAPERS:
-        raise FulfillError(f"There is no paper size {paper!r}.", "Use A4 or Letter.")
+        raise paper_refused(paper)
 
 
-def _refuse_without_parcel(rma: Rma, what: str) -> None:
+def _country_name(code: str) -> str:
+    """The country's name in the interface's language (English when babel lacks it)."""
+    try:
+        names = Locale.parse(current_language()).territories
+    except (ValueError, TypeError):
+        names = {}
+    return names.get(code) or Locale("en").territories.get(code, code)
+
+
+def _refuse_without_parcel(rma: Rma, *, slip: bool) -> None:
+    """Refuse papers for an RMA whose goods do not come back. Each case is one sentence per
+    paper, so each language can word it."""
     if goods_come_back(rma):
         return
     if rma.kind is ReturnKind.REFUND_ONLY:
-        why, advice = ("is a refund without return: the goods stay with the buyer",
-                       "If the buyer sends them back after all, open a return for them.")
+        message = (_("{code} is a refund without return: the goods stay with the buyer, so it "
+                     "needs no slip.") if slip else
+                   _("{code} is a refund without return: the goods stay with the buyer, so it "
+                     "needs no customs papers."))
+        advice = _("If the buyer sends them back after all, open a return for them.")
     elif rma.status is ReturnStatus.REJECTED:
-        why, advice = ("was rejected: nothing is to come back",
-                       "Open a new RMA if the return is agreed after all.")
+        message = (_("{code} was rejected: nothing is to come back, so it needs no slip.")
+                   if slip else
+                   _("{code} was rejected: nothing is to come back, so it needs no customs "
+                     "papers."))
+        advice = _("Open a new RMA if the return is agreed after all.")
     else:
-        why, advice = ("replaces goods that never arrived: nothing comes back",
-                       "If the lost parcel turns up and goes back to you, open a return for it.")
-    raise ReturnPapersRefused(f"{rma.code} {why}, so it needs no {what}.", advice)
+        message = (_("{code} replaces goods that never arrived: nothing comes back, so it "
+                     "needs no slip.") if slip else
+                   _("{code} replaces goods that never arrived: nothing comes back, so it "
+                     "needs no customs papers."))
+        advice = _("If the lost parcel turns up and goes back to you, open a return for it.")
+    raise ReturnPapersRefused(message.format(code=rma.code), advice)
 
 
 def _order(store: Store, rma: Rma) -> Order:
     order = store.orders.get(rma.order_id)
     if order is None:
-        raise ReturnPapersRefused(f"{rma.code}: its order (id {rma.order_id}) is no longer in "
-                                  "the store.", "Open the store the RMA was made in.")
+        raise ReturnPapersRefused(
+            _("{code}: its order (id {id}) is no longer in the store.").format(
+                code=rma.code, id=rma.order_id),
+            _("Open the store the RMA was made in."))
     return order
 
 

@@ -7,6 +7,10 @@ inspection, replacement order, stock) and its audit entries (entity "rma", and t
 own history for opening, refunds, replacements and closing) are written together or not at
 all. A step the table does not allow is refused with ReturnRefused, naming the current
 status and what it allows; nothing is written then.
+
+Refusals are shown to the user and are in the interface's language (step_refusal_text
+composes the domain's step refusal from its parts); audit notes and stock movement notes are
+data and stay English.
 """
 
 from __future__ import annotations
@@ -20,20 +24,21 @@ from typing import Any
 from fulfill.domain import Address, Money, Order, OrderLine, OrderStatus
 from fulfill.domain.returns import (
     InspectionOutcome, PostagePaidBy, Refund, RefundMethod, ReturnKind, ReturnReason,
-    ReturnStatus, ReturnStep, Rma, RmaLine, awaits_parcel, rma_code, rma_id_from_scan,
-    step_refusal, step_target,
+    ReturnStatus, ReturnStep, Rma, RmaLine, awaits_parcel, next_steps, rma_code,
+    rma_id_from_scan, step_target,
 )
 from fulfill.errors import FulfillError
 from fulfill.services import papers
 from fulfill.services.parcels import replacement_explanation
 from fulfill.storage import Store, audit
+from fulfill.translation import N_, _, ngettext
 
 __all__ = [
     "DEFAULT_OVERDUE_DAYS", "OVERDUE_DAYS_KEY", "ReturnRefused", "approve", "awaiting_inspection",
     "close", "exchange", "find_by_scan", "get", "inspect", "is_overdue", "mark_awaiting_parcel",
     "open_rma", "overdue", "overdue_days", "parcel_overdue", "receive", "refund",
     "refundable", "reject", "returnable", "rma_as_dict", "rma_code", "rma_id_from_scan",
-    "rma_report", "set_overdue_days", "shipped_counts",
+    "rma_report", "set_overdue_days", "shipped_counts", "step_refusal_text",
 ]
 
 # How long after approval a returned parcel may take to arrive before the RMA is listed as
@@ -51,6 +56,55 @@ class ReturnRefused(FulfillError):
     Nothing was written."""
 
 
+# --- a step the table refuses, in the interface's language -----------------------------------
+
+# The kind at the head of a refusal ("An exchange that is requested cannot be received.").
+_KIND_SUBJECT = {
+    ReturnKind.RETURN: N_("A return for refund"),
+    ReturnKind.EXCHANGE: N_("An exchange"),
+    ReturnKind.REFUND_ONLY: N_("A refund without return"),
+}
+# The domain's English words a refusal names, marked so the catalogue has them: they are
+# looked up with _() as they are. ReturnStatus.label ("awaiting parcel"), and ReturnStep.words,
+# which name a step by the status it leads to ("received") except "marked awaiting parcel".
+_DOMAIN_WORDS = (N_("requested"), N_("approved"), N_("rejected"), N_("awaiting parcel"),
+                 N_("marked awaiting parcel"), N_("received"), N_("inspected"), N_("refunded"),
+                 N_("exchanged"), N_("closed"))
+
+
+def _step_words(step: ReturnStep) -> str:
+    return _(step.words)
+
+
+def _either(words: list[str]) -> str:
+    """"approved or rejected", "received, exchanged or closed" in the interface's language."""
+    if len(words) == 1:
+        return words[0]
+    # Translators: the last choice of a list: "received, exchanged {or} closed".
+    return _("{choices} or {last}").format(choices=_(", ").join(words[:-1]), last=words[-1])
+
+
+def step_refusal_text(code: str, kind: ReturnKind, status: ReturnStatus,
+                      step: ReturnStep) -> tuple[str, str]:
+    """(what happened, what is possible) for a step the table refuses, for the user: the
+    domain's step_refusal composed from its parts in the interface's language.
+    "RM000012: An exchange that is requested cannot be received." """
+    # Translators: "RM000012: An exchange that is requested cannot be received." {kind} is
+    # "A return for refund", "An exchange" or "A refund without return"; {status} the RMA's
+    # status ("requested"); {step} the status the refused step would have led to ("received",
+    # or "marked awaiting parcel").
+    message = _("{code}: {kind} that is {status} cannot be {step}.").format(
+        code=code, kind=_(_KIND_SUBJECT[kind]), status=_(status.label), step=_step_words(step))
+    allowed = next_steps(kind, status)
+    if not allowed:
+        return message, _("It is closed: nothing more can be done with it; open a new RMA if "
+                          "needed.")
+    # Translators: "From requested it can be approved or rejected." {steps} lists the
+    # statuses the RMA can go on to.
+    return message, _("From {status} it can be {steps}.").format(
+        status=_(status.label), steps=_either([_step_words(s) for s in allowed]))
+
+
 def _now(now: datetime | None) -> datetime:
     return now or datetime.now(UTC)
 
@@ -58,16 +112,16 @@ def _now(now: datetime | None) -> datetime:
 def _order(store: Store, order_id: int) -> Order:
     order = store.orders.get(order_id)
     if order is None:
-        raise ReturnRefused(f"There is no order with id {order_id}.",
-                            "Choose the order from the orders desk and try again.")
+        raise ReturnRefused(_("There is no order with id {id}.").format(id=order_id),
+                            _("Choose the order from the orders desk and try again."))
     return order
 
 
 def get(store: Store, rma_id: int) -> Rma:
     rma = store.returns.get(rma_id)
     if rma is None:
-        raise ReturnRefused(f"There is no RMA {rma_code(rma_id)}.",
-                            "Check the code on the slip, or find the RMA from its order.")
+        raise ReturnRefused(_("There is no RMA {code}.").format(code=rma_code(rma_id)),
+                            _("Check the code on the slip, or find the RMA from its order."))
     return rma
 
 
@@ -130,8 +184,9 @@ def _merged(lines: Mapping[str, int] | Iterable[tuple[str, int]]) -> dict[str, i
     merged: dict[str, int] = {}
     for sku, quantity in pairs:
         if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
-            raise ReturnRefused(f"{sku}: {quantity!r} is not a number of pieces.",
-                                "Give each SKU a whole number of pieces, at least 1.")
+            raise ReturnRefused(_("{sku}: {quantity} is not a number of pieces.").format(
+                                    sku=sku, quantity=repr(quantity)),
+                                _("Give each SKU a whole number of pieces, at least 1."))
         merged[sku] = merged.get(sku, 0) + quantity
     return merged
 
@@ -141,21 +196,26 @@ def _check_quantities(store: Store, order: Order, wanted: Mapping[str, int]) -> 
     shipped = shipped_counts(store, order)
     if not shipped:
         raise ReturnRefused(
-            f"Order {order.order_number} has not shipped yet ({order.status.label.lower()}).",
-            "Nothing can come back before it leaves: cancel or refund the order on its "
-            "platform instead.")
+            _("Order {number} has not shipped yet ({status}).").format(
+                number=order.order_number, status=_(order.status.label).lower()),
+            _("Nothing can come back before it leaves: cancel or refund the order on its "
+              "platform instead."))
     returned = store.returns.returned_counts(order.id or 0)
     for sku, quantity in wanted.items():
         if sku not in ordered:
-            raise ReturnRefused(f"{sku} is not on order {order.order_number}.",
-                                f"Choose among its SKUs: {', '.join(sorted(ordered))}.")
+            raise ReturnRefused(_("{sku} is not on order {number}.").format(
+                                    sku=sku, number=order.order_number),
+                                _("Choose among its SKUs: {skus}.").format(
+                                    skus=", ".join(sorted(ordered))))
         left = shipped[sku] - returned[sku]
         if quantity > left:
             raise ReturnRefused(
-                f"Order {order.order_number}: {quantity} × {sku} asked, but {shipped[sku]} "
-                f"shipped and {returned[sku]} already on other returns.",
-                f"At most {max(left, 0)} can be returned." if left > 0 else
-                "Every shipped piece of it is already on a return; see the order's RMAs.")
+                _("Order {number}: {quantity} × {sku} asked, but {shipped} shipped and "
+                  "{returned} already on other returns.").format(
+                      number=order.order_number, quantity=quantity, sku=sku,
+                      shipped=shipped[sku], returned=returned[sku]),
+                _("At most {n} can be returned.").format(n=left) if left > 0 else
+                _("Every shipped piece of it is already on a return; see the order's RMAs."))
 
 
 def open_rma(store: Store, order_id: int, *, kind: ReturnKind, reason: ReturnReason,
@@ -171,14 +231,17 @@ def open_rma(store: Store, order_id: int, *, kind: ReturnKind, reason: ReturnRea
     at = _now(now)
     wanted = _merged(lines)
     if not wanted and kind is not ReturnKind.REFUND_ONLY:
-        raise ReturnRefused(f"A {kind.label.lower()} needs at least one item.",
-                            "Choose the items and how many of each come back.")
+        # Translators: {kind} is "A return for refund" or "An exchange".
+        raise ReturnRefused(_("{kind} needs at least one item.").format(
+                                kind=_(_KIND_SUBJECT[kind])),
+                            _("Choose the items and how many of each come back."))
     with store.errors(), store.db.atomic():
         order = _order(store, order_id)
         if platform_ref and store.returns.by_platform_ref(order_id, platform_ref):
             raise ReturnRefused(
-                f"Order {order.order_number} already has an RMA for platform reference "
-                f"{platform_ref}.", "Open that RMA instead of a second one.")
+                _("Order {number} already has an RMA for platform reference {ref}.").format(
+                    number=order.order_number, ref=platform_ref),
+                _("Open that RMA instead of a second one."))
         _check_quantities(store, order, wanted)  # refused too when nothing has shipped
         by_sku = {line.sku: line for line in reversed(order.lines)}  # first line wins
         rma = Rma(
@@ -223,8 +286,7 @@ def _begin(store: Store, rma_id: int, step: ReturnStep, now: datetime | None) ->
     rma = get(store, rma_id)
     target = step_target(rma.kind, rma.status, step)
     if target is None:
-        message, advice = step_refusal(rma.kind, rma.status, step)
-        raise ReturnRefused(f"{rma.code}: {message}", advice)
+        raise ReturnRefused(*step_refusal_text(rma.code, rma.kind, rma.status, step))
     return _Step(store, rma, step, _now(now), target)
 
 
@@ -241,8 +303,9 @@ def reject(store: Store, rma_id: int, *, note: str, actor: str = "",
     with store.errors(), store.db.atomic():
         step = _begin(store, rma_id, ReturnStep.REJECT, now)
         if not note.strip():
-            raise ReturnRefused(f"{step.rma.code}: a rejection needs a reason.",
-                                "Write why in the note; the buyer will ask.")
+            raise ReturnRefused(_("{code}: a rejection needs a reason.").format(
+                                    code=step.rma.code),
+                                _("Write why in the note; the buyer will ask."))
         return step.write(actor=actor, note=note)
 
 
@@ -272,21 +335,27 @@ def _outcome_counts(rma: Rma, outcomes: Outcomes) -> dict[str, Counter[Inspectio
     lines = {line.sku: line for line in rma.lines}
     unknown = sorted(set(outcomes) - set(lines))
     if unknown:
-        raise ReturnRefused(f"{rma.code}: {', '.join(unknown)} is not on this RMA.",
-                            f"Inspect its items: {', '.join(lines)}.")
+        raise ReturnRefused(_("{code}: {skus} is not on this RMA.").format(
+                                code=rma.code, skus=", ".join(unknown)),
+                            _("Inspect its items: {skus}.").format(skus=", ".join(lines)))
     counts: dict[str, Counter[InspectionOutcome]] = {}
     for sku, line in lines.items():
         if sku not in outcomes:
-            raise ReturnRefused(f"{rma.code}: no inspection outcome for {sku}.",
-                                "Say for every item whether it is resellable, damaged or missing.")
+            raise ReturnRefused(_("{code}: no inspection outcome for {sku}.").format(
+                                    code=rma.code, sku=sku),
+                                _("Say for every item whether it is resellable, damaged or "
+                                  "missing."))
         given = outcomes[sku]
         found = (Counter({InspectionOutcome(given): line.quantity}) if isinstance(given, str)
                  else Counter({InspectionOutcome(k): v for k, v in given.items()}))
         if any(v < 0 for v in found.values()) or sum(found.values()) != line.quantity:
             raise ReturnRefused(
-                f"{rma.code}: {sku} has {line.quantity} piece(s) on the RMA, but the outcomes "
-                f"count {sum(found.values())}.",
-                "Give an outcome for each piece: resellable, damaged or missing.")
+                ngettext("{code}: {sku} has {quantity} piece on the RMA, but the outcomes "
+                         "count {count}.", "{code}: {sku} has {quantity} pieces on the RMA, "
+                         "but the outcomes count {count}.", line.quantity).format(
+                             code=rma.code, sku=sku, quantity=line.quantity,
+                             count=sum(found.values())),
+                _("Give an outcome for each piece: resellable, damaged or missing."))
         counts[sku] = found
     return counts
 
@@ -316,20 +385,25 @@ def inspect(store: Store, rma_id: int, outcomes: Outcomes, *, restock: bool = Tr
 def _check_refund(store: Store, rma: Rma, amount: Money) -> Order:
     order = _order(store, rma.order_id)
     if amount.currency != order.currency:
-        raise ReturnRefused(f"{rma.code}: order {order.order_number} was paid in "
-                            f"{order.currency}, not {amount.currency}.",
-                            f"Enter the refund in {order.currency}.")
+        raise ReturnRefused(_("{code}: order {number} was paid in {currency}, not "
+                              "{other}.").format(code=rma.code, number=order.order_number,
+                                                 currency=order.currency,
+                                                 other=amount.currency),
+                            _("Enter the refund in {currency}.").format(currency=order.currency))
     if amount.minor <= 0:
-        raise ReturnRefused(f"{rma.code}: a refund must be more than nothing ({amount}).",
-                            "Enter the amount paid back to the buyer.")
+        raise ReturnRefused(_("{code}: a refund must be more than nothing ({amount}).").format(
+                                code=rma.code, amount=amount),
+                            _("Enter the amount paid back to the buyer."))
     already = Money(store.returns.refunded_minor(order.id or 0), order.currency)
     if already + amount > order.grand_total:
         left = order.grand_total - already
         raise ReturnRefused(
-            f"{rma.code}: refunding {amount} would bring order {order.order_number} to "
-            f"{already + amount} refunded, more than the {order.grand_total} paid.",
-            f"At most {left} can still be refunded." if left.minor > 0 else
-            "The whole payment is already refunded.")
+            _("{code}: refunding {amount} would bring order {number} to {total} refunded, "
+              "more than the {paid} paid.").format(
+                  code=rma.code, amount=amount, number=order.order_number,
+                  total=already + amount, paid=order.grand_total),
+            _("At most {amount} can still be refunded.").format(amount=left)
+            if left.minor > 0 else _("The whole payment is already refunded."))
     return order
 
 
@@ -375,14 +449,18 @@ def _unit_value(store: Store, order: Order, sku: str, given: Mapping[str, Money]
             " WHERE l.sku = ? AND o.currency = ? AND l.unit_price > 0"
             " ORDER BY o.ordered_at DESC, l.id DESC LIMIT 1", [sku, order.currency]).fetchone()
         if row is None:
-            raise ReturnRefused(f"No value is known for {sku} in {order.currency}: customs "
-                                "needs what a replacement piece is worth.",
-                                f"Give its unit value in {order.currency}.")
+            raise ReturnRefused(_("No value is known for {sku} in {currency}: customs needs "
+                                  "what a replacement piece is worth.").format(
+                                      sku=sku, currency=order.currency),
+                                _("Give its unit value in {currency}.").format(
+                                    currency=order.currency))
         value = Money(row[0], order.currency)
     if value.currency != order.currency or value.minor <= 0:
-        raise ReturnRefused(f"{sku}: a replacement is declared at the goods' value in "
-                            f"{order.currency}, not {value}.",
-                            f"Give its unit value in {order.currency}, more than zero.")
+        raise ReturnRefused(_("{sku}: a replacement is declared at the goods' value in "
+                              "{currency}, not {value}.").format(
+                                  sku=sku, currency=order.currency, value=value),
+                            _("Give its unit value in {currency}, more than zero.").format(
+                                currency=order.currency))
     return value
 
 
@@ -408,13 +486,14 @@ def exchange(store: Store, rma_id: int, *,
         if rma.replacement_order_id is not None:  # it went ahead, the goods came back after
             number = papers.order_numbers(store, [rma.replacement_order_id]).get(
                 rma.replacement_order_id, "")
-            raise ReturnRefused(f"{rma.code} already has its replacement, order {number}.",
-                                "Close the RMA, or open a new one for another replacement.")
+            raise ReturnRefused(_("{code} already has its replacement, order {number}.").format(
+                                    code=rma.code, number=number),
+                                _("Close the RMA, or open a new one for another replacement."))
         wanted = _merged(replacement if replacement is not None
                          else [(line.sku, line.quantity) for line in rma.lines])
         if not wanted:
-            raise ReturnRefused(f"{rma.code}: a replacement needs at least one item.",
-                                "Choose what to send.")
+            raise ReturnRefused(_("{code}: a replacement needs at least one item.").format(
+                                    code=rma.code), _("Choose what to send."))
         order = _order(store, rma.order_id)
         products = store.products.by_skus(wanted)
         titles = {line.sku: line.title for line in order.lines}
@@ -452,7 +531,8 @@ def overdue_days(store: Store) -> int:
 
 def set_overdue_days(store: Store, days: int) -> None:
     if not isinstance(days, int) or days < 1:
-        raise ReturnRefused(f"{days!r} is not a number of days.", "Give a whole number, at least 1.")
+        raise ReturnRefused(_("{days} is not a number of days.").format(days=repr(days)),
+                            _("Give a whole number, at least 1."))
     store.settings.set(OVERDUE_DAYS_KEY, days)
 
 

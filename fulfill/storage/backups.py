@@ -20,12 +20,16 @@ from pathlib import Path
 from fulfill import paths
 from fulfill.errors import StoreError
 from fulfill.storage.database import _check_header, _verify, connect, store_errors
+from fulfill.translation import N_, _
 
 __all__ = ["AUTOMATIC_EVERY", "KEEP_AUTOMATIC", "Backup", "automatic_backup", "back_up",
            "backups", "check_backup", "restore"]
 
 AUTOMATIC_EVERY = timedelta(hours=20)  # about once a working day
 KEEP_AUTOMATIC = 10  # the newest automatic backups kept; manual ones are the seller's to delete
+# How each kind of backup is named in the Restore list.
+_KIND_WORDS = {"auto": N_("automatic"), "manual": N_("made by hand"),
+               "before-restore": N_("taken before a restore")}
 _NAME = re.compile(r"^(?P<stem>.+)\.(?P<kind>auto|manual|before-restore)\.(?P<at>\d{8}-\d{6})"
                    r"\.sqlite$")
 
@@ -39,9 +43,11 @@ class Backup:
 
     @property
     def label(self) -> str:
-        words = {"auto": "automatic", "manual": "made by hand",
-                 "before-restore": "taken before a restore"}
-        return f"{self.made_at.astimezone():%Y-%m-%d %H:%M} ({words.get(self.kind, self.kind)})"
+        """"2026-11-21 09:14 (automatic)", in the interface's language."""
+        kind = _KIND_WORDS.get(self.kind)
+        # Translators: a backup in the Restore list: "2026-11-21 09:14 (automatic)".
+        return _("{when} ({kind})").format(when=f"{self.made_at.astimezone():%Y-%m-%d %H:%M}",
+                                           kind=_(kind) if kind else self.kind)
 
 
 def backups(store_path: Path) -> list[Backup]:
@@ -69,10 +75,10 @@ def _copy(source: Path, target: Path) -> None:
             os.fsync(handle.fileno())
         os.replace(partial, target)
     except OSError as error:
-        raise StoreError(f"The backup could not be written to {target.parent} "
-                         f"({error.strerror or error}).",
-                         "Free some disk space or check the folder, then try again. The store "
-                         "itself is unchanged.") from error
+        raise StoreError(_("The backup could not be written to {folder} ({error}).").format(
+                             folder=target.parent, error=error.strerror or error),
+                         _("Free some disk space or check the folder, then try again. The store "
+                           "itself is unchanged.")) from error
     finally:
         partial.unlink(missing_ok=True)
 
@@ -119,7 +125,8 @@ def check_backup(path: Path) -> BackupCheck:
     Raises StoreError saying what is wrong; the file is never changed."""
     path = Path(path)
     if not path.is_file():
-        raise StoreError(f"There is no file at {path}.", "Choose a backup from the list.")
+        raise StoreError(_("There is no file at {path}.").format(path=path),
+                         _("Choose a backup from the list."))
     _check_header(path)
     uri = f"file:{path.as_posix()}?mode=ro"
     with store_errors(path), contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
@@ -128,8 +135,8 @@ def check_backup(path: Path) -> BackupCheck:
         db = Database(conn)
         version = _verify(db, path, check_integrity=True)
         if "orders" not in db.table_names():
-            raise StoreError(f"{path.name} holds no fulfill data.",
-                             "Choose another backup; this one was not made by fulfill.")
+            raise StoreError(_("{name} holds no fulfill data.").format(name=path.name),
+                             _("Choose another backup; this one was not made by fulfill."))
         orders = conn.execute("SELECT COUNT(*) FROM orders").fetchone()[0]
         rmas = (conn.execute("SELECT COUNT(*) FROM rmas").fetchone()[0]
                 if "rmas" in db.table_names() else 0)

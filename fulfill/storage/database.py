@@ -31,6 +31,7 @@ from fulfill.errors import (
     StoreTooNew,
 )
 from fulfill.storage import schema
+from fulfill.translation import _
 
 log = logging.getLogger(__name__)
 
@@ -39,42 +40,55 @@ DEFAULT_BUSY_TIMEOUT_S = 5.0
 
 
 def classify(error: sqlite3.Error, path: Path) -> StoreError:
-    """Turn an SQLite error into one the user can act on."""
+    """Turn an SQLite error into one the user can act on, in the interface's language."""
     name = getattr(error, "sqlite_errorname", "") or ""
     text = str(error)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
         return StoreLocked(
-            f"The store {path.name} is in use by another program.",
-            "Close other fulfill windows or programs using it, then try again. Nothing was changed.",
+            _("The store {name} is in use by another program.").format(name=path.name),
+            _("Close other fulfill windows or programs using it, then try again. Nothing was "
+              "changed."),
         )
     if name.startswith("SQLITE_READONLY") or "readonly" in text:
         return StoreReadOnly(
-            f"The store {path} cannot be written: the file or its folder is read-only.",
-            "Allow writing to it (or copy it to a folder you can write to) and open it again.",
+            _("The store {path} cannot be written: the file or its folder is read-only.").format(
+                path=path),
+            _("Allow writing to it (or copy it to a folder you can write to) and open it again."),
         )
     if name == "SQLITE_FULL" or "disk is full" in text or "database or disk is full" in text:
         return StoreDiskFull(
-            f"The disk holding {path.name} is full.",
-            "Free some space and try again. This last change was not saved; "
-            "everything saved before it is safe.",
+            _("The disk holding {name} is full.").format(name=path.name),
+            _("Free some space and try again. This last change was not saved; everything saved "
+              "before it is safe."),
         )
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text:
         return StoreCorrupt(
-            f"The store {path} is damaged ({text}).",
-            f"fulfill has not changed it. Restore the newest copy from {paths.backups_dir(path)} "
-            "or send the file to support.",
+            _("The store {path} is damaged ({error}).").format(path=path, error=text),
+            _restore_advice(path),
         )
     if name.startswith("SQLITE_CANTOPEN"):
         return StoreMissing(
-            f"The store {path} cannot be opened ({text}).",
-            "Check that the folder exists and that you may write to it.",
+            _("The store {path} cannot be opened ({error}).").format(path=path, error=text),
+            _("Check that the folder exists and that you may write to it."),
         )
     if name.startswith("SQLITE_IOERR"):
         return StoreError(
-            f"The disk reported an error while using {path.name} ({text}).",
-            "Check the disk or network drive, then try again. Saved data is not affected.",
+            _("The disk reported an error while using {name} ({error}).").format(
+                name=path.name, error=text),
+            _("Check the disk or network drive, then try again. Saved data is not affected."),
         )
-    return StoreError(f"The store {path.name} reported an error: {text}.", "")
+    return StoreError(_("The store {name} reported an error: {error}.").format(
+        name=path.name, error=text), "")
+
+
+def _restore_advice(path: Path) -> str:
+    return _("fulfill has not changed it. Restore the newest copy from {folder} or send the "
+             "file to support.").format(folder=paths.backups_dir(path))
+
+
+def _not_ours_advice() -> str:
+    return _("Choose the .sqlite file fulfill created, or start a new store. The file was not "
+             "changed.")
 
 
 @contextlib.contextmanager
@@ -86,9 +100,9 @@ def store_errors(path: Path) -> Iterator[None]:
         raise classify(error, path) from error
     except UnicodeDecodeError as error:  # text SQLite read back is not text: a damaged page
         raise StoreCorrupt(
-            f"The store {path} is damaged (unreadable text: {error.reason}).",
-            f"fulfill has not changed it. Restore the newest copy from {paths.backups_dir(path)} "
-            "or send the file to support.",
+            _("The store {path} is damaged (unreadable text: {error}).").format(
+                path=path, error=error.reason),
+            _restore_advice(path),
         ) from error
 
 
@@ -97,8 +111,8 @@ def _check_header(path: Path) -> None:
         header = handle.read(len(SQLITE_HEADER))
     if header != SQLITE_HEADER:
         raise StoreNotOurs(
-            f"{path} is not a fulfill store (it is not an SQLite database).",
-            "Choose the .sqlite file fulfill created, or start a new store. The file was not changed.",
+            _("{path} is not a fulfill store (it is not an SQLite database).").format(path=path),
+            _not_ours_advice(),
         )
 
 
@@ -142,24 +156,26 @@ def _verify(db: Database, path: Path, *, check_integrity: bool) -> int:
     user_tables = {t for t in tables if not t.startswith(("sqlite_", "_sqlite_migrations"))}
     if user_tables and app_id != schema.APPLICATION_ID:
         raise StoreNotOurs(
-            f"{path} is an SQLite database of another program, not a fulfill store.",
-            "Choose the .sqlite file fulfill created, or start a new store. The file was not changed.",
+            _("{path} is an SQLite database of another program, not a fulfill store.").format(
+                path=path),
+            _not_ours_advice(),
         )
     version = db.execute("PRAGMA user_version").fetchone()[0]
     applied = {m.name for m in schema.migrations.applied(db)}
     if version > schema.SCHEMA_VERSION or applied - schema.KNOWN_MIGRATIONS:
         raise StoreTooNew(
-            f"{path.name} was saved by a newer version of fulfill (schema {version}; "
-            f"this version knows up to {schema.SCHEMA_VERSION}).",
-            "Update fulfill to open it. The file was not changed.",
+            _("{name} was saved by a newer version of fulfill (schema {version}; this version "
+              "knows up to {known}).").format(name=path.name, version=version,
+                                             known=schema.SCHEMA_VERSION),
+            _("Update fulfill to open it. The file was not changed."),
         )
     if check_integrity and user_tables:
         problems = [row[0] for row in db.execute("PRAGMA integrity_check(5)").fetchall()]
         if problems != ["ok"]:
             raise StoreCorrupt(
-                f"The store {path} is damaged: {'; '.join(problems)}.",
-                f"fulfill has not changed it. Restore the newest copy from "
-                f"{paths.backups_dir(path)} or send the file to support.",
+                _("The store {path} is damaged: {problems}.").format(
+                    path=path, problems="; ".join(problems)),
+                _restore_advice(path),
             )
     return version
 
@@ -175,11 +191,13 @@ def open_store_db(
     path = Path(path)
     existed = path.exists() and path.stat().st_size > 0
     if not existed and not create:
-        raise StoreMissing(f"There is no store at {path}.", "Check the path, or create a new store.")
+        raise StoreMissing(_("There is no store at {path}.").format(path=path),
+                           _("Check the path, or create a new store."))
     if existed:
         _check_header(path)
     elif not path.parent.exists():
-        raise StoreMissing(f"The folder {path.parent} does not exist.", "Create it or choose another place.")
+        raise StoreMissing(_("The folder {folder} does not exist.").format(folder=path.parent),
+                           _("Create it or choose another place."))
     db = None
     try:
         with store_errors(path):

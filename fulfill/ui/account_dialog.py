@@ -25,6 +25,16 @@ SANDBOX_NOTE = _("A sandbox account talks to a local stand-in of {platform} on t
                   "with sample orders — for trying things out. No credentials needed.")
 
 
+def _field_label(spec: CredentialField) -> str:
+    """A credential field's label in the interface's language (the connectors mark them
+    with N_; a label no catalogue has shows as it is)."""
+    return _(spec.label)
+
+
+def _field_help(spec: CredentialField) -> str:
+    return _(spec.help) if spec.help else ""
+
+
 class AccountDialog(QDialog):
     """Add an account (platform, name, the platform's credential fields) or edit one."""
 
@@ -139,11 +149,13 @@ class AccountDialog(QDialog):
                     edit.setPlaceholderText(_("Empty keeps what is saved; type to replace it"))
             elif self.account is not None:
                 edit.setText(str(self.account.settings.get(spec.key, "")))
+            # Told from the English: a translated sentence may have no spaces at all.
             example = bool(spec.help) and " " not in spec.help  # "https://shop.example.com"
+            help_text = _field_help(spec)
             if spec.help:
-                edit.setToolTip(spec.help)
+                edit.setToolTip(help_text)
                 if example and not edit.placeholderText():
-                    edit.setPlaceholderText(spec.help)
+                    edit.setPlaceholderText(help_text)
             self.fields[spec.key] = edit
             holder = QWidget()
             column = QVBoxLayout(holder)
@@ -151,11 +163,11 @@ class AccountDialog(QDialog):
             column.setSpacing(2)
             column.addWidget(edit)
             if spec.help and not example:
-                hint = QLabel(spec.help)
+                hint = QLabel(help_text)
                 hint.setWordWrap(True)
                 hint.setStyleSheet(f"color: {MUTED_COLOUR}")
                 column.addWidget(hint)
-            label = QLabel(_("{field}:").format(field=spec.label))
+            label = QLabel(_("{field}:").format(field=_field_label(spec)))
             label.setBuddy(edit)
             self.form.addRow(label, holder)
         if supports_browser_sign_in(self.selected_platform()):
@@ -212,8 +224,8 @@ class AccountDialog(QDialog):
             edit = self.fields[spec.key]
             editing_secret = self.account is not None and spec.secret
             if not edit.text().strip() and not editing_secret:
-                text = _("Fill in “{field}”.").format(field=spec.label)
-                self._complain(f"{text} {spec.help}" if spec.help else text, edit)
+                text = _("Fill in “{field}”.").format(field=_field_label(spec))
+                self._complain(f"{text} {_field_help(spec)}" if spec.help else text, edit)
                 return
         self.accept()
 

@@ -643,7 +643,7 @@ class ChannelsWindow(QWidget):
 
 
 def _error_html(problem: FulfillError) -> str:
-    advice = problem.advice or GENERIC_ADVICE
+    advice = problem.advice or _(GENERIC_ADVICE)
     what_to_do = _("What to do: {advice}").format(advice=escape(advice))
     return f"<span style='color:{BAD_COLOUR}'>{escape(problem.message)}</span><br>{what_to_do}"
 

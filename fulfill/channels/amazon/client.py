@@ -21,6 +21,7 @@ from fulfill.channels.money_time import iso_z
 from fulfill.channels.ratelimit import TokenBucket
 from fulfill.domain import ChannelAccount, Platform
 from fulfill.errors import ChannelAuthError, ChannelRejected, PayloadError
+from fulfill.translation import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -52,15 +53,16 @@ class AmazonConnector(Connector):
     platform: ClassVar[Platform] = Platform.AMAZON
     settle_s: ClassVar[int] = 120  # LastUpdatedBefore must be at least 2 minutes before now
     credential_fields = (
-        CredentialField("marketplace_id", "Marketplace ID",
-                        help="ATVPDKIKX0DER for Amazon.com (Seller Central → Settings)"),
-        CredentialField("refresh_token", "Refresh token", secret=True,
-                        help="Seller Central → Apps and Services → Develop Apps → "
-                             "Authorize (Atzr|…)"),
-        CredentialField("client_id", "LWA client ID", secret=True,
-                        help="Developer Central → your app → LWA credentials → View"),
-        CredentialField("client_secret", "LWA client secret", secret=True,
-                        help="Next to the client ID in Developer Central"),
+        # Marked for the catalogue, translated where they are shown.
+        CredentialField("marketplace_id", N_("Marketplace ID"),
+                        help=N_("ATVPDKIKX0DER for Amazon.com (Seller Central → Settings)")),
+        CredentialField("refresh_token", N_("Refresh token"), secret=True,
+                        help=N_("Seller Central → Apps and Services → Develop Apps → "
+                                "Authorize (Atzr|…)")),
+        CredentialField("client_id", N_("LWA client ID"), secret=True,
+                        help=N_("Developer Central → your app → LWA credentials → View")),
+        CredentialField("client_secret", N_("LWA client secret"), secret=True,
+                        help=N_("Next to the client ID in Developer Central")),
     )
 
     def __init__(self, account: ChannelAccount, secrets: dict[str, str], *,
@@ -86,8 +88,9 @@ class AmazonConnector(Connector):
         missing = [k for k in ("refresh_token", "client_id", "client_secret")
                    if not self.secrets.get(k)]
         if missing:
-            raise ChannelAuthError(f"The Amazon account has no {', '.join(missing)}.",
-                                   "Open Channels and reconnect the account.")
+            raise ChannelAuthError(_("The {platform} account has no {name} saved.").format(
+                                       platform="Amazon", name=", ".join(missing)),
+                                   _("Open Channels and reconnect the account."))
         self.http.bucket, self._operation = None, None
         form = {"grant_type": "refresh_token", "refresh_token": self.secrets["refresh_token"],
                 "client_id": self.secrets["client_id"],
@@ -96,8 +99,9 @@ class AmazonConnector(Connector):
             body = self.http.request("POST", f"{self.auth_base}/auth/o2/token", data=form).json()
         except ChannelRejected as error:  # 400 invalid_grant: the authorisation was revoked
             raise ChannelAuthError(
-                f"Amazon refused the refresh token ({self._error_text()}).",
-                "In Seller Central authorise the app again, then reconnect the account.") from error
+                _("Amazon refused the refresh token ({error}).").format(error=self._error_text()),
+                _("In Seller Central authorise the app again, then reconnect the account.")
+            ) from error
         expires_at = time.time() + int(body.get("expires_in", 3600))
         changed = {"access_token": body["access_token"],
                    "access_token_expires": str(int(expires_at))}
@@ -176,8 +180,9 @@ class AmazonConnector(Connector):
     def _payload(self, reply: Reply) -> dict[str, Any]:
         body = reply.json()
         if not isinstance(body, dict) or not isinstance(body.get("payload"), dict):
-            raise PayloadError("Amazon sent an answer without its payload.",
-                               "Try again later; if it keeps happening, report it to support.")
+            raise PayloadError(_("Amazon sent an answer without its payload."),
+                               _("Try again later; if it keeps happening, report it to "
+                                 "support."))
         return body["payload"]
 
     def _order_items(self, order_id: str) -> list[dict[str, Any]]:
@@ -213,7 +218,8 @@ class AmazonConnector(Connector):
                 continue
             orders = payload.get("Orders")
             if not isinstance(orders, list):
-                raise PayloadError("Amazon sent something other than a list of orders.", "")
+                raise PayloadError(_("{platform} sent something other than a list of "
+                                     "orders.").format(platform="Amazon"), "")
             yield self._page(orders, payload.get("NextToken"))
             token = payload.get("NextToken")
             if not token:
@@ -237,7 +243,7 @@ class AmazonConnector(Connector):
             "MarketplaceIds": self.marketplace_id,
             "LastUpdatedAfter": iso_z(until - timedelta(days=1)),
             "LastUpdatedBefore": iso_z(until), "MaxResultsPerPage": 1})
-        return f"Connected to {self.account.display_name}"
+        return _("Connected to {account}").format(account=self.account.display_name)
 
     # --- write-back --------------------------------------------------------------------
     def _shipped_lines(self, notice: ShipmentNotice) -> tuple[ShippedLine, ...]:

@@ -20,6 +20,7 @@ from fulfill.channels.money_time import iso_z, parse_time
 from fulfill.channels.ratelimit import TokenBucket
 from fulfill.domain import ChannelAccount, Platform
 from fulfill.errors import ChannelAuthError, ChannelRejected, PayloadError
+from fulfill.translation import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +60,14 @@ def _same_tracking(a: str | None, b: str) -> bool:
 class EbayConnector(Connector):
     platform: ClassVar[Platform] = Platform.EBAY
     credential_fields = (
-        CredentialField("client_id", "App ID (Client ID)", secret=True,
-                        help="developer.ebay.com → Application Keys → Production keyset"),
-        CredentialField("client_secret", "Cert ID (Client Secret)", secret=True,
-                        help="Same keyset as the App ID"),
-        CredentialField("refresh_token", "User refresh token", secret=True,
-                        help="developer.ebay.com → User Tokens → 'Get a Token from eBay via "
-                             "Your Application', sell.fulfillment scope; lasts ~18 months"),
+        # Marked for the catalogue, translated where they are shown.
+        CredentialField("client_id", N_("App ID (Client ID)"), secret=True,
+                        help=N_("developer.ebay.com → Application Keys → Production keyset")),
+        CredentialField("client_secret", N_("Cert ID (Client Secret)"), secret=True,
+                        help=N_("Same keyset as the App ID")),
+        CredentialField("refresh_token", N_("User refresh token"), secret=True,
+                        help=N_("developer.ebay.com → User Tokens → 'Get a Token from eBay via "
+                                "Your Application', sell.fulfillment scope; lasts ~18 months")),
     )
 
     def __init__(self, account: ChannelAccount, secrets: dict[str, str], *,
@@ -111,21 +113,24 @@ class EbayConnector(Connector):
             grant = {"grant_type": "refresh_token", "refresh_token": self.secrets["refresh_token"],
                      "scope": SCOPE}
         except KeyError as missing:
-            raise ChannelAuthError(f"The eBay account has no {missing.args[0]} saved.",
-                                   "Open Channels and reconnect the account.") from None
+            raise ChannelAuthError(_("The {platform} account has no {name} saved.").format(
+                                       platform="eBay", name=missing.args[0]),
+                                   _("Open Channels and reconnect the account.")) from None
         basic = base64.b64encode(keys.encode()).decode()
         try:
             reply = self.http.request("POST", f"{self.auth_base}/identity/v1/oauth2/token",
                                       headers={"Authorization": f"Basic {basic}"}, data=grant)
         except ChannelAuthError:
-            raise ChannelAuthError("eBay refused the App ID / Cert ID.",
-                                   "Open Channels and re-enter the production keyset.") from None
+            raise ChannelAuthError(_("eBay refused the App ID / Cert ID."),
+                                   _("Open Channels and re-enter the production keyset.")) from None
         except ChannelRejected as error:  # invalid_grant: refresh token expired or revoked
-            raise ChannelAuthError(f"eBay refused the refresh token ({error.message}).",
-                                   "Open Channels and reconnect the eBay account.") from None
+            raise ChannelAuthError(_("eBay refused the refresh token ({error}).").format(
+                                       error=error.message),
+                                   _("Open Channels and reconnect the eBay account.")) from None
         body = reply.json()
         if not isinstance(body, dict) or "access_token" not in body:
-            raise PayloadError("eBay's token answer had no access token.", "Try again later.")
+            raise PayloadError(_("eBay's token answer had no access token."),
+                               _("Try again later."))
         expires = datetime.now(UTC) + timedelta(seconds=int(body.get("expires_in", 7200)))
         self.http.session.headers["Authorization"] = f"Bearer {body['access_token']}"
         self._secrets_rotated(access_token=body["access_token"], expires_at=iso_z(expires))
@@ -155,15 +160,17 @@ class EbayConnector(Connector):
     def _orders_page(self, window: SyncWindow, offset: int) -> tuple[list[dict[str, Any]], int]:
         body = self._call("GET", self._orders_path(window, offset)).json()
         if not isinstance(body, dict) or not isinstance(body.get("orders", []), list):
-            raise PayloadError("eBay sent something other than a page of orders.",
-                               "Try again later; if it keeps happening, report it to support.")
+            raise PayloadError(_("{platform} sent something other than a page of "
+                                 "orders.").format(platform="eBay"),
+                               _("Try again later; if it keeps happening, report it to "
+                                 "support."))
         return body.get("orders") or [], int(body.get("total") or 0)
 
     def fetch(self, window: SyncWindow, cursor: str | None = None) -> Iterator[Page]:
         """Cursor "offset:total". Offsets only hold while the result set stands still: when
         the total moved (an order left the window), read again from the start; upserts make
         the re-read harmless and nothing is skipped."""
-        offset, _, known = (cursor or "0:").partition(":")
+        offset, _colon, known = (cursor or "0:").partition(":")
         offset, total = int(offset), int(known) if known else None
         restarts = 0
         while True:
@@ -183,7 +190,7 @@ class EbayConnector(Connector):
 
     def test_connection(self) -> str:
         self._call("GET", "order?limit=1")
-        return f"Connected to {self.account.display_name}"
+        return _("Connected to {account}").format(account=self.account.display_name)
 
     # --- write-back ------------------------------------------------------------------------
     def mark_shipped(self, notice: ShipmentNotice) -> None:

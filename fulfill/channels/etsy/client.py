@@ -23,6 +23,7 @@ from fulfill.channels.http import ChannelHttp, Reply
 from fulfill.channels.ratelimit import TokenBucket
 from fulfill.domain import ChannelAccount, Platform
 from fulfill.errors import ChannelAuthError, ChannelRejected, ChannelUnavailable, PayloadError
+from fulfill.translation import N_, _
 
 API_BASE = "https://openapi.etsy.com"
 AUTHORIZE_URL = "https://www.etsy.com/oauth/connect"
@@ -31,7 +32,7 @@ SCOPES = ("transactions_r", "transactions_w")
 LIMIT = 100  # the receipts endpoint's maximum
 EARLIEST = 946684800  # the spec's minimum for *_last_modified (2000-01-01)
 REFRESH_EARLY_S = 60  # refresh a token this close to expiry rather than fail a request
-RECONNECT = "Open Channels and connect the Etsy account again."
+RECONNECT = N_("Open Channels and connect the Etsy account again.")  # shown as _(RECONNECT)
 
 # Our carrier names -> Etsy's carrier_name. Etsy takes "other" for carriers it does not
 # know (the tracking code is still recorded), which beats a refused write-back.
@@ -67,7 +68,8 @@ def exchange_code(api_base: str, client_id: str, redirect_uri: str, code: str,
             "grant_type": "authorization_code", "client_id": client_id,
             "redirect_uri": redirect_uri, "code": code, "code_verifier": verifier})
     except ChannelRejected as error:
-        raise ChannelAuthError(f"Etsy did not accept the sign-in ({error.message}).", RECONNECT) from error
+        raise ChannelAuthError(_("Etsy did not accept the sign-in ({error}).").format(
+            error=error.message), _(RECONNECT)) from error
     finally:
         http.close()
     body = reply.json()
@@ -90,18 +92,19 @@ def _stamp(payload: dict[str, Any]) -> int | None:
 class EtsyConnector(Connector):
     platform: ClassVar[Platform] = Platform.ETSY
     credential_fields = (
-        CredentialField("shop_id", "Shop ID",
-                        help="The number in your shop's API answer (getMe → shop_id); "
-                             "Connect with Etsy fills it in"),
-        CredentialField("api_key", "Keystring", secret=True,
-                        help="etsy.com/developers/your-apps → your app → Keystring"),
-        CredentialField("shared_secret", "Shared secret", secret=True,
-                        help="Same page as the keystring, under Shared secret"),
-        CredentialField("access_token", "Access token", secret=True,
-                        help="Filled in by Connect with Etsy (lasts an hour, renewed "
-                             "automatically)"),
-        CredentialField("refresh_token", "Refresh token", secret=True,
-                        help="Filled in by Connect with Etsy"),
+        # Marked for the catalogue, translated where they are shown.
+        CredentialField("shop_id", N_("Shop ID"),
+                        help=N_("The number in your shop's API answer (getMe → shop_id); "
+                                "Connect with Etsy fills it in")),
+        CredentialField("api_key", N_("Keystring"), secret=True,
+                        help=N_("etsy.com/developers/your-apps → your app → Keystring")),
+        CredentialField("shared_secret", N_("Shared secret"), secret=True,
+                        help=N_("Same page as the keystring, under Shared secret")),
+        CredentialField("access_token", N_("Access token"), secret=True,
+                        help=N_("Filled in by Connect with Etsy (lasts an hour, renewed "
+                                "automatically)")),
+        CredentialField("refresh_token", N_("Refresh token"), secret=True,
+                        help=N_("Filled in by Connect with Etsy")),
     )
 
     def __init__(self, account: ChannelAccount, secrets: dict[str, str], *,
@@ -136,7 +139,8 @@ class EtsyConnector(Connector):
     def _refresh(self) -> None:
         refresh_token = self.secrets.get("refresh_token")
         if not refresh_token:
-            raise ChannelAuthError("Etsy's sign-in for this account has expired.", RECONNECT)
+            raise ChannelAuthError(_("Etsy's sign-in for this account has expired."),
+                                   _(RECONNECT))
         form = {"grant_type": "refresh_token", "client_id": self.secrets["api_key"],
                 "refresh_token": refresh_token}
         try:  # no stale Bearer on the token call itself
@@ -144,7 +148,8 @@ class EtsyConnector(Connector):
                                       headers={"Authorization": None})
         except ChannelRejected as error:  # 400 invalid_grant: revoked, expired or already used
             raise ChannelAuthError(
-                f"Etsy no longer accepts this account's sign-in ({error.message}).", RECONNECT
+                _("Etsy no longer accepts this account's sign-in ({error}).").format(
+                    error=error.message), _(RECONNECT)
             ) from error
         body = self._json(reply)
         expires_at = int(time.time()) + int(body.get("expires_in") or 3600)
@@ -177,9 +182,9 @@ class EtsyConnector(Connector):
             self.http.bucket.set_available(0)
         if reply.status == 429 and today is not None and today <= 0:
             raise ChannelUnavailable(
-                "Etsy's daily allowance of requests for this app is used up.",
-                "Nothing was lost; sync again later (the allowance refills over 24 hours) "
-                "and it continues where it stopped.")
+                _("Etsy's daily allowance of requests for this app is used up."),
+                _("Nothing was lost; sync again later (the allowance refills over 24 hours) "
+                  "and it continues where it stopped."))
 
     @staticmethod
     def _json(reply: Reply) -> Any:
@@ -188,8 +193,9 @@ class EtsyConnector(Connector):
             return json.loads(reply.body.decode("utf-8"), parse_float=Decimal)
         except (ValueError, UnicodeDecodeError) as error:
             raise PayloadError(
-                f"The platform sent data that is not valid JSON ({error}) from {reply.url}.",
-                "Try again later; if it keeps happening, report it to support with the log.",
+                _("The platform sent data that is not valid JSON ({error}) from {url}.").format(
+                    error=error, url=reply.url),
+                _("Try again later; if it keeps happening, report it to support with the log."),
             ) from None
 
     # --- orders --------------------------------------------------------------------------
@@ -207,8 +213,8 @@ class EtsyConnector(Connector):
             body = self._json(self._call("GET", self._receipts, params=params))
             results = body.get("results") if isinstance(body, dict) else None
             if not isinstance(results, list):
-                raise PayloadError("Etsy sent something other than a list of receipts.",
-                                   "Check the shop ID in Channels.")
+                raise PayloadError(_("Etsy sent something other than a list of receipts."),
+                                   _("Check the shop ID in Channels."))
             more = bool(results) and skip + len(results) < int(body.get("count") or 0)
             since, skip = self._advance(since, skip, results)
             resume = f"{'' if since is None else since}:{skip}" if more else None
@@ -220,7 +226,7 @@ class EtsyConnector(Connector):
     @staticmethod
     def _start(window: SyncWindow, cursor: str | None) -> tuple[int | None, int]:
         if cursor:
-            since_text, _, skip_text = cursor.partition(":")
+            since_text, _colon, skip_text = cursor.partition(":")
             return (int(since_text) if since_text else None), int(skip_text or 0)
         if window.since is None:
             return None, 0

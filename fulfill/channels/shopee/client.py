@@ -23,6 +23,7 @@ from fulfill.channels.ratelimit import TokenBucket
 from fulfill.channels.shopee.mapper import claims, map_order
 from fulfill.domain import ChannelAccount, Platform
 from fulfill.errors import ChannelAuthError, ChannelRejected, ChannelUnavailable, PayloadError
+from fulfill.translation import N_, _
 
 LIVE_HOST = "https://partner.shopeemobile.com"
 TOKEN_PATH = "/api/v2/auth/access_token/get"
@@ -65,19 +66,22 @@ def _cursor(slice_from: int, cursor: str) -> str:
 class ShopeeConnector(Connector):
     platform: ClassVar[Platform] = Platform.SHOPEE
     credential_fields = (
-        CredentialField("region", "Shop country", help="The Shopee site of this shop: TW, SG, MY, "
-                        "TH, VN, PH… (Shopee runs one shop per country)"),
-        CredentialField("shop_id", "Shop ID", help="Returned when the shop authorises your app "
-                        "(redirect ?shop_id=…); also in Seller Centre → Shop Settings"),
-        CredentialField("partner_id", "Partner ID", secret=True,
-                        help="Shopee Open Platform console → App List → your app (Live)"),
-        CredentialField("partner_key", "Partner key", secret=True,
-                        help="Same app page: Live Partner Key"),
-        CredentialField("access_token", "Access token", secret=True,
-                        help="From /api/v2/auth/token/get after the shop authorised the app; "
-                        "fulfill renews it"),
-        CredentialField("refresh_token", "Refresh token", secret=True,
-                        help="Given with the access token; renewed at every refresh"),
+        # Marked for the catalogue, translated where they are shown.
+        CredentialField("region", N_("Shop country"), help=N_(
+            "The Shopee site of this shop: TW, SG, MY, TH, VN, PH… (Shopee runs one shop per "
+            "country)")),
+        CredentialField("shop_id", N_("Shop ID"), help=N_(
+            "Returned when the shop authorises your app (redirect ?shop_id=…); also in Seller "
+            "Centre → Shop Settings")),
+        CredentialField("partner_id", N_("Partner ID"), secret=True,
+                        help=N_("Shopee Open Platform console → App List → your app (Live)")),
+        CredentialField("partner_key", N_("Partner key"), secret=True,
+                        help=N_("Same app page: Live Partner Key")),
+        CredentialField("access_token", N_("Access token"), secret=True,
+                        help=N_("From /api/v2/auth/token/get after the shop authorised the app; "
+                                "fulfill renews it")),
+        CredentialField("refresh_token", N_("Refresh token"), secret=True,
+                        help=N_("Given with the access token; renewed at every refresh")),
     )
 
     def __init__(self, account: ChannelAccount, secrets: dict[str, str], *,
@@ -107,11 +111,13 @@ class ShopeeConnector(Connector):
             data = json.loads(reply.body.decode("utf-8"), parse_float=Decimal)
         except (ValueError, UnicodeDecodeError) as error:
             raise PayloadError(
-                f"Shopee sent data that is not valid JSON ({error}) from {reply.url}.",
-                "Try again later; if it keeps happening, report it to support with the log.",
+                _("{platform} sent data that is not valid JSON ({error}) from {url}.").format(
+                    platform="Shopee", error=error, url=reply.url),
+                _("Try again later; if it keeps happening, report it to support with the log."),
             ) from None
         if not isinstance(data, dict):
-            raise PayloadError(f"Shopee sent an unexpected answer from {reply.url}.", "")
+            raise PayloadError(_("{platform} sent an unexpected answer from {url}.").format(
+                platform="Shopee", url=reply.url), "")
         return data
 
     def _last_error(self) -> tuple[str, str]:
@@ -122,11 +128,12 @@ class ShopeeConnector(Connector):
         return str(data.get("error") or ""), str(data.get("message") or "")
 
     def _auth_error(self, error: str, message: str) -> ChannelAuthError:
-        detail = f" ({error}: {message})" if error else ""
-        return ChannelAuthError(
-            f"Shopee refused the shop's credentials{detail}.",
-            "Open Channels and reconnect the Shopee shop (authorise fulfill again), "
-            "or check the partner ID and key.")
+        advice = _("Open Channels and reconnect the Shopee shop (authorise fulfill again), or "
+                   "check the partner ID and key.")
+        if error:
+            return ChannelAuthError(_("Shopee refused the shop's credentials ({error}).").format(
+                error=f"{error}: {message}"), advice)
+        return ChannelAuthError(_("Shopee refused the shop's credentials."), advice)
 
     def _wait(self, attempt: int) -> None:
         """Shopee sends no Retry-After: back off, growing, through the bucket when there is one."""
@@ -154,14 +161,16 @@ class ShopeeConnector(Connector):
             if error in AUTH_ERRORS:
                 raise self._auth_error(error, message)
             if error not in THROTTLE_ERRORS | SERVER_ERRORS:
-                raise ChannelRejected(f"Shopee refused the request ({error}: {message}).", "")
+                raise ChannelRejected(_("Shopee refused the request ({error}).").format(
+                    error=f"{error}: {message}"), "")
             if error in THROTTLE_ERRORS:
                 self.http.stats.throttled += 1
             attempt += 1
             if attempt > self.http.max_retries * 2:
-                raise ChannelUnavailable(f"Shopee kept answering {error} ({message}).",
-                                         "Nothing was lost; the next sync continues where this "
-                                         "one stopped.")
+                raise ChannelUnavailable(_("Shopee kept answering {error} ({message}).").format(
+                                             error=error, message=message),
+                                         _("Nothing was lost; the next sync continues where "
+                                           "this one stopped."))
             self._wait(attempt - 1)
 
     def _shop_params(self, path: str, extra: dict[str, Any]) -> Callable[[], dict[str, Any]]:
@@ -231,8 +240,8 @@ class ShopeeConnector(Connector):
             order_sns = [o["order_sn"] for o in listing.get("order_list") or []]
             more, next_cursor = bool(listing.get("more")), str(listing.get("next_cursor") or "")
             if more and (not next_cursor or next_cursor == page_cursor):
-                raise PayloadError("Shopee said more orders follow but gave no new cursor.",
-                                   "Sync again later; nothing was lost.")
+                raise PayloadError(_("Shopee said more orders follow but gave no new cursor."),
+                                   _("Sync again later; nothing was lost."))
             if more:
                 resume: str | None = _cursor(slice_from, next_cursor)
             else:
@@ -281,7 +290,8 @@ class ShopeeConnector(Connector):
         now = int(self.clock())
         self._call("GET", LIST_PATH, {"time_range_field": "update_time", "time_from": now - 86400,
                                       "time_to": now, "page_size": 1, "cursor": ""})
-        return f"Connected to {self.account.display_name} (shop {self.shop_id})"
+        return _("Connected to {account} (shop {shop})").format(
+            account=self.account.display_name, shop=self.shop_id)
 
     # --- write-back ----------------------------------------------------------------------
     def mark_shipped(self, notice: ShipmentNotice) -> None:
@@ -297,8 +307,9 @@ class ShopeeConnector(Connector):
             return
         if current:
             raise ChannelRejected(
-                f"Shopee already has tracking number {current} for order {order_sn}.",
-                "Shopee keeps one tracking number per parcel; correct it in Seller Centre.")
+                _("Shopee already has tracking number {number} for order {order}.").format(
+                    number=current, order=order_sn),
+                _("Shopee keeps one tracking number per parcel; correct it in Seller Centre."))
         self._call("POST", SHIP_PATH, body={
             "order_sn": order_sn, "non_integrated": {"tracking_number": notice.tracking_number}})
 

@@ -32,6 +32,7 @@ from fulfill.channels.ratelimit import TokenBucket
 from fulfill.channels.shopify.mapper import claims, legacy_id, map_order
 from fulfill.domain import ChannelAccount, Platform
 from fulfill.errors import ChannelAuthError, ChannelError, ChannelRejected, PayloadError
+from fulfill.translation import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +42,9 @@ API_VERSION = "2024-10"
 ORDERS_PER_PAGE = 25
 LINES_PER_ORDER = 5  # most orders have 1-3 lines; more are fetched per order
 MORE_LINES = 100
-SCOPES_ADVICE = ("In Shopify admin open Settings → Apps and sales channels → Develop apps → "
-                 "your app, and give it read_orders, read_merchant_managed_fulfillment_orders and "
-                 "write_merchant_managed_fulfillment_orders; then install it again.")
+SCOPES_ADVICE = N_("In Shopify admin open Settings → Apps and sales channels → Develop apps → "
+                   "your app, and give it read_orders, read_merchant_managed_fulfillment_orders "
+                   "and write_merchant_managed_fulfillment_orders; then install it again.")
 
 _LINE_FIELDS = """
 fragment LineFields on LineItem {
@@ -138,9 +139,9 @@ def shop_domain(text: str) -> str:
     if host and "." not in host:
         host = f"{host}.myshopify.com"
     if not host:
-        raise ChannelError(f"{text!r} is not a Shopify shop address.",
-                           "Type it as your-shop.myshopify.com (Shopify admin → Settings → "
-                           "Domains shows it).")
+        raise ChannelError(_("{text} is not a Shopify shop address.").format(text=repr(text)),
+                           _("Type it as your-shop.myshopify.com (Shopify admin → Settings → "
+                             "Domains shows it)."))
     return host
 
 
@@ -212,11 +213,12 @@ def fulfillment_groups(fulfillment_orders: list[dict[str, Any]],
     if not open_orders:
         if any(fo.get("status") in _HELD for fo in fulfillment_orders):
             raise ChannelRejected(
-                "Shopify holds this order (on hold or scheduled), so it cannot be marked shipped.",
-                "Release the hold on the order in Shopify admin, then retry the write-back.")
+                _("Shopify holds this order (on hold or scheduled), so it cannot be marked "
+                  "shipped."),
+                _("Release the hold on the order in Shopify admin, then retry the write-back."))
         raise ChannelRejected(
-            "Shopify has nothing left to fulfil on this order: it was fulfilled or cancelled "
-            "there.", "Check the order in Shopify admin; the tracking number was not sent.")
+            _("Shopify has nothing left to fulfil on this order: it was fulfilled or cancelled "
+              "there."), _("Check the order in Shopify admin; the tracking number was not sent."))
     groups: dict[Any, list[dict[str, Any]]] = {}
     if not lines:
         for fo in open_orders:
@@ -241,20 +243,21 @@ def fulfillment_groups(fulfillment_orders: list[dict[str, Any]],
     short = sorted(key for key, quantity in wanted.items() if quantity > 0)
     if short:
         raise ChannelRejected(
-            f"Shopify has fewer items left to fulfil than were packed (line items "
-            f"{', '.join(short)}).",
-            "Check the order in Shopify admin (an item may have been removed or fulfilled "
-            "there); the tracking number was not sent.")
+            _("Shopify has fewer items left to fulfil than were packed (line items "
+              "{items}).").format(items=", ".join(short)),
+            _("Check the order in Shopify admin (an item may have been removed or fulfilled "
+              "there); the tracking number was not sent."))
     return groups
 
 
 class ShopifyConnector(Connector):
     platform: ClassVar[Platform] = Platform.SHOPIFY
     credential_fields = (
-        CredentialField("shop_domain", "Shop address", help="your-shop.myshopify.com"),
-        CredentialField("access_token", "Admin API access token", secret=True,
-                        help="Shopify admin → Settings → Apps and sales channels → Develop apps "
-                             "→ your app → API credentials (starts with shpat_)"),
+        # Marked for the catalogue, translated where they are shown; an example stays as it is.
+        CredentialField("shop_domain", N_("Shop address"), help="your-shop.myshopify.com"),
+        CredentialField("access_token", N_("Admin API access token"), secret=True,
+                        help=N_("Shopify admin → Settings → Apps and sales channels → Develop "
+                                "apps → your app → API credentials (starts with shpat_)")),
     )
 
     def __init__(self, account: ChannelAccount, secrets: dict[str, str], *,
@@ -293,8 +296,8 @@ class ShopifyConnector(Connector):
         body = reply.json()
         self.cost.observe(operation, body)
         if not isinstance(body, dict):
-            raise PayloadError("Shopify sent something other than a GraphQL answer.",
-                               "Check the shop address in Channels.")
+            raise PayloadError(_("Shopify sent something other than a GraphQL answer."),
+                               _("Check the shop address in Channels."))
         errors = body.get("errors")
         if errors:
             listed = errors if isinstance(errors, list) else [{"message": errors}]
@@ -302,11 +305,12 @@ class ShopifyConnector(Connector):
             words = "; ".join(str(e.get("message") if isinstance(e, dict) else e)
                               for e in listed)[:300]
             if "ACCESS_DENIED" in codes:
-                raise ChannelAuthError(f"Shopify refused access: {words}", SCOPES_ADVICE)
-            raise ChannelRejected(f"Shopify refused the query: {words}", "")
+                raise ChannelAuthError(_("Shopify refused access: {error}").format(error=words),
+                                       _(SCOPES_ADVICE))
+            raise ChannelRejected(_("Shopify refused the query: {error}").format(error=words), "")
         data = body.get("data")
         if not isinstance(data, dict):
-            raise PayloadError("Shopify's answer had no data.", "Try again later.")
+            raise PayloadError(_("Shopify's answer had no data."), _("Try again later."))
         return data
 
     def fetch(self, window: SyncWindow, cursor: str | None = None) -> Iterator[Page]:
@@ -320,8 +324,9 @@ class ShopifyConnector(Connector):
                 "lines": LINES_PER_ORDER})
             connection = data.get("orders")
             if not isinstance(connection, dict) or not isinstance(connection.get("nodes"), list):
-                raise PayloadError("Shopify sent something other than a list of orders.",
-                                   "Check the shop address in Channels.")
+                raise PayloadError(_("{platform} sent something other than a list of "
+                                     "orders.").format(platform="Shopify"),
+                                   _("Check the shop address in Channels."))
             nodes = connection["nodes"]
             for node in nodes:
                 self._fetch_remaining_lines(node)
@@ -397,7 +402,7 @@ class ShopifyConnector(Connector):
 
     def test_connection(self) -> str:
         super().test_connection()
-        return f"Connected to {self.domain}"
+        return _("Connected to {account}").format(account=self.domain)
 
     def close(self) -> None:
         self.http.close()

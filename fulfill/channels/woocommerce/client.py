@@ -14,6 +14,7 @@ from fulfill.channels.ratelimit import TokenBucket
 from fulfill.channels.woocommerce.mapper import claims, map_order
 from fulfill.domain import ChannelAccount, Platform
 from fulfill.errors import PayloadError
+from fulfill.translation import N_, _
 
 PER_PAGE = 100  # WordPress REST's maximum
 
@@ -21,10 +22,12 @@ PER_PAGE = 100  # WordPress REST's maximum
 class WooCommerceConnector(Connector):
     platform: ClassVar[Platform] = Platform.WOOCOMMERCE
     credential_fields = (
-        CredentialField("site_url", "Shop address", help="https://shop.example.com"),
-        CredentialField("consumer_key", "Consumer key", secret=True,
-                        help="WooCommerce → Settings → Advanced → REST API, Read/Write"),
-        CredentialField("consumer_secret", "Consumer secret", secret=True),
+        # Labels and help are marked for the catalogue and translated where they are shown;
+        # an example ("https://…") stays as it is.
+        CredentialField("site_url", N_("Shop address"), help="https://shop.example.com"),
+        CredentialField("consumer_key", N_("Consumer key"), secret=True,
+                        help=N_("WooCommerce → Settings → Advanced → REST API, Read/Write")),
+        CredentialField("consumer_secret", N_("Consumer secret"), secret=True),
     )
 
     def __init__(self, account: ChannelAccount, secrets: dict[str, str], *,
@@ -46,8 +49,9 @@ class WooCommerceConnector(Connector):
             reply = self.http.request("GET", "wc/v3/orders", params=params)
             payloads = reply.json()
             if not isinstance(payloads, list):
-                raise PayloadError("WooCommerce sent something other than a list of orders.",
-                                   "Check the shop address in Channels.")
+                raise PayloadError(_("{platform} sent something other than a list of "
+                                     "orders.").format(platform="WooCommerce"),
+                                   _("Check the shop address in Channels."))
             pages = int(reply.headers.get("X-WP-TotalPages") or page)
             more = page < pages and bool(payloads)
             yield Page.of(payloads, lambda p: map_order(p, self.account.id), lambda p: p["id"],
