@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from fulfill.domain.returns import ReturnStatus, ReturnStep, Rma, step_refusal, step_target
+from fulfill.domain.returns import ReturnStatus, ReturnStep, Rma, step_target
 from fulfill.services import returns
 from fulfill.storage import Store
 from fulfill.translation import _
@@ -50,8 +50,9 @@ def scan_returned_parcel(store: Store, code: str, *, actor: str,
                                                                             when=when),
                           _("{about} It waits for inspection in Returns.").format(about=about))
     if step_target(rma.kind, rma.status, ReturnStep.RECEIVE) is None:
-        message, advice = step_refusal(rma.kind, rma.status, ReturnStep.RECEIVE)  # the domain's
-        return ReturnScan(rma, number, False, f"{rma.code}: {message}",
+        message, advice = returns.step_refusal_text(rma.code, rma.kind, rma.status,
+                                                    ReturnStep.RECEIVE)
+        return ReturnScan(rma, number, False, message,
                           _("{about} {advice} Keep the parcel aside; the RMA is open in "
                             "Returns.").format(about=about, advice=advice))
     tracking = code.strip().upper() if returns.rma_id_from_scan(code) is None else ""

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QSpinBox, QSplitter, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from fulfill.domain import Product, hs_problem
+from fulfill.domain import Product
 from fulfill.domain.catalog import normalize_hs_code
-from fulfill.services.parcels import product_gaps
+from fulfill.services.parcels import hs_problem_text, product_gaps
 from fulfill.ui.account_dialog import BAD_COLOUR, MUTED_COLOUR, OK_COLOUR
 from fulfill.translation import _, ngettext
 from fulfill.ui.store_worker import StoreWorker
@@ -189,7 +189,7 @@ class ProductForm(QGroupBox):
     def hs_error(self) -> str | None:
         """Why the typed HS code cannot be saved; empty is allowed (papers will ask for it)."""
         text = self.hs_code.text().strip()
-        return hs_problem(text) if text else None
+        return hs_problem_text(text) if text else None
 
     def _check(self) -> None:
         error = self.hs_error()

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from fulfill.domain import (
-    Product, TrackingNumberError, hs_problem, is_latin, normalize_tracking_number,
+    Product, TrackingNumberError, is_latin, normalize_tracking_number,
 )
 from fulfill.domain.catalog import normalize_hs_code
-from fulfill.services.parcels import Gap
+from fulfill.services.parcels import Gap, hs_problem_text
 from fulfill.ui.account_dialog import BAD_COLOUR, MUTED_COLOUR
 from fulfill.translation import _, ngettext
 from fulfill.ui.catalog_window import gap_label, list_text, origin_problem
@@ -173,8 +173,7 @@ class MissingDataDialog(QDialog):
         if self.profile_gaps:
             box = QGroupBox(_("Seller profile"))
             row = QHBoxLayout(box)
-            what = list_text(dict.fromkeys(g.detail.removeprefix("seller profile: ")
-                                           for g in self.profile_gaps))
+            what = list_text(dict.fromkeys(g.detail for g in self.profile_gaps))
             self.profile_label = QLabel(escape(_("Missing: {what}.").format(what=what)))
             self.profile_label.setWordWrap(True)
             self.profile_label.setTextFormat(Qt.TextFormat.RichText)
@@ -263,7 +262,7 @@ class MissingDataDialog(QDialog):
 
     @staticmethod
     def _hs_error(text: str) -> str | None:
-        return hs_problem(text.strip()) if text.strip() else _("no HS code")
+        return hs_problem_text(text.strip()) if text.strip() else _("no HS code")
 
     # --- saving ------------------------------------------------------------------------
     def products(self) -> list[Product]:

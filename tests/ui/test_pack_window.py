@@ -262,7 +262,7 @@ def test_a_batch_shows_its_progress_and_missing_data_goes_to_fix_up(
     scan(qtbot, window, order_scan_code(orders[2][0]))  # next slip: ships the first
     assert window.banner.mood == "aside" and "fix-up" in window.banner.headline.text()
     qtbot.waitUntil(lambda: "1 of 3 shipped" in window.side.batch_panel.summary.text(), timeout=5_000)
-    assert window.side.fix_up_panel.list.count() >= 1
+    qtbot.waitUntil(lambda: window.side.fix_up_panel.list.count() >= 1, timeout=5_000)
     assert "1 packed" in window.figures.text()
     # Reprint anything: double-click the shipped order in the batch to see its papers again.
     from fulfill.ui.papers_window import PapersWindow
