@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from fulfill.errors import ChannelAuthError
+from fulfill.translation import _
 
 DONE_PAGE = """<!doctype html><meta charset="utf-8"><title>fulfill</title>
 <body style="font-family: sans-serif; margin: 3em">
@@ -40,9 +41,13 @@ def pkce_pair() -> tuple[str, str]:
 
 
 class LoopbackRedirect:
-    """Waits on 127.0.0.1 for one OAuth redirect. Use as a context manager."""
+    """Waits on 127.0.0.1 for one OAuth redirect. Use as a context manager.
 
-    def __init__(self, path: str = "/callback") -> None:
+    `port` 0 takes any free port (platforms that accept any loopback port, as RFC 8252
+    asks); a platform that wants the redirect registered exactly needs a fixed one, and
+    OSError says it is taken."""
+
+    def __init__(self, path: str = "/callback", port: int = 0) -> None:
         self.path = path
         self._result: dict[str, str] = {}
         self._arrived = threading.Event()
@@ -72,7 +77,7 @@ class LoopbackRedirect:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self._server = HTTPServer(("127.0.0.1", 0), Handler)
+        self._server = HTTPServer(("127.0.0.1", port), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         kwargs={"poll_interval": 0.05}, daemon=True)
 
@@ -83,16 +88,19 @@ class LoopbackRedirect:
     def wait_for_code(self, state: str, timeout: float) -> str:
         """The authorization code, once the browser comes back; ChannelAuthError otherwise."""
         if not self._arrived.wait(timeout):
-            raise ChannelAuthError("The sign-in was not finished in the browser in time.",
-                                   "Press Connect again and approve access on the platform's page.")
+            raise ChannelAuthError(_("The sign-in was not finished in the browser in time."),
+                                   _("Press Connect again and approve access on the platform's "
+                                     "page."))
         result = self._result
         if "error" in result:
             raise ChannelAuthError(
-                f"The platform did not grant access ({result.get('error_description') or result['error']}).",
-                "Press Connect again and choose Allow on the platform's page.")
+                _("The platform did not grant access ({answer}).").format(
+                    answer=result.get("error_description") or result["error"]),
+                _("Press Connect again and choose Allow on the platform's page."))
         if result.get("state") != state:
-            raise ChannelAuthError("The browser came back from a sign-in fulfill did not start.",
-                                   "Press Connect again; close other sign-in tabs first.")
+            raise ChannelAuthError(_("The browser came back from a sign-in fulfill did not "
+                                     "start."),
+                                   _("Press Connect again; close other sign-in tabs first."))
         return result["code"]
 
     def __enter__(self) -> LoopbackRedirect:

@@ -1,7 +1,8 @@
 """Connect an account by signing in on the platform's own page in the system browser.
 
-Only where the platform allows a loopback redirect with PKCE (Etsy today); the others take
-tokens pasted from their seller centre.
+Only where the platform allows a loopback redirect: Etsy (PKCE, any port) and Cafe24 (the
+redirect registered on the seller's app, a fixed port); the others take tokens pasted from
+their seller centre.
 """
 
 from __future__ import annotations
@@ -9,16 +10,18 @@ from __future__ import annotations
 import webbrowser
 from collections.abc import Callable
 
+from fulfill.channels.cafe24 import auth as cafe24_auth
 from fulfill.channels.etsy import client as etsy
 from fulfill.channels.oauth import LoopbackRedirect, new_state, pkce_pair
 from fulfill.domain import Platform
 from fulfill.errors import FulfillError
+from fulfill.translation import _
 
 SIGN_IN_TIMEOUT_S = 300
 
 
 def supports_browser_sign_in(platform: Platform) -> bool:
-    return platform is Platform.ETSY
+    return platform in (Platform.ETSY, Platform.CAFE24)
 
 
 def browser_sign_in(platform: Platform, settings: dict[str, str], secrets: dict[str, str], *,
@@ -26,12 +29,17 @@ def browser_sign_in(platform: Platform, settings: dict[str, str], secrets: dict[
                     timeout: float = SIGN_IN_TIMEOUT_S) -> dict[str, str]:
     """Open the platform's consent page and wait for the redirect; returns the new secrets."""
     if not supports_browser_sign_in(platform):
-        raise FulfillError(f"{platform.label} does not offer sign-in through the browser here.",
-                           "Paste the token from the platform's seller centre instead.")
+        raise FulfillError(
+            _("{platform} does not offer sign-in through the browser here.").format(
+                platform=platform.label),
+            _("Paste the token from the platform's seller centre instead."))
+    if platform is Platform.CAFE24:
+        return cafe24_auth.sign_in(settings, secrets, open_browser=open_browser or webbrowser.open,
+                                   timeout=timeout)
     client_id = secrets.get("api_key", "").strip()
     if not client_id:
-        raise FulfillError("Type the app's keystring first.",
-                           "etsy.com/developers/your-apps → your app → Keystring.")
+        raise FulfillError(_("Type the app's keystring first."),
+                           _("etsy.com/developers/your-apps → your app → Keystring."))
     api_base = settings.get("api_base") or etsy.API_BASE
     authorize_base = settings.get("authorize_url") or (
         f"{api_base}/oauth/connect" if settings.get("api_base") else etsy.AUTHORIZE_URL)

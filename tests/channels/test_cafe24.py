@@ -32,6 +32,7 @@ from fulfill.errors import ChannelAuthError, ChannelRejected
 from fulfill.sandboxes import cafe24
 from fulfill.sandboxes.seed import sample_orders
 from fulfill.services import channels
+from fulfill.services.browser_sign_in import browser_sign_in, supports_browser_sign_in
 from fulfill.services.outbox import _notice, deliver_due, ship_order
 from fulfill.services.progress import CancelToken, Cancelled
 from fulfill.services.sync import sync_account
@@ -514,7 +515,8 @@ def test_browser_sign_in_needs_the_registered_redirect(store, sandbox):
 
     settings = {**cafe24.account_settings(sandbox.url), "redirect_port": str(port)}
     app = {"client_id": cafe24.CLIENT_ID, "client_secret": cafe24.CLIENT_SECRET}
-    granted = auth.sign_in(settings, app, open_browser=browser, timeout=5)
+    assert supports_browser_sign_in(Platform.CAFE24)  # the Channels screen's Connect button
+    granted = browser_sign_in(Platform.CAFE24, settings, app, open_browser=browser, timeout=5)
     assert answers == [200] and granted["access_token"] in sandbox.access_tokens
     assert granted["refresh_token"] in sandbox.refresh_tokens
     assert granted["expires_at"].endswith("Z")

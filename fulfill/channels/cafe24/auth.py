@@ -18,10 +18,8 @@ still be pasted into the account instead.
 from __future__ import annotations
 
 import base64
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from http.server import HTTPServer
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -99,24 +97,16 @@ def request_tokens(http: ChannelHttp, base: str, client_id: str, client_secret: 
     return token_secrets(reply.json())
 
 
-class _Receiver(LoopbackRedirect):
-    """The loopback receiver on the registered port (0: any free port, for tests)."""
-
-    def __init__(self, port: int) -> None:
-        super().__init__("/callback")
-        if port:
-            handler = self._server.RequestHandlerClass
-            self._server.server_close()
-            try:
-                self._server = HTTPServer(("127.0.0.1", port), handler)
-            except OSError as error:
-                raise ChannelAuthError(
-                    _("fulfill cannot listen on 127.0.0.1:{port} for Cafe24's answer "
-                      "({error}).").format(port=port, error=error),
-                    _("Close the program using that port, or set another redirect_port and "
-                      "register it on the Cafe24 app.")) from None
-            self._thread = threading.Thread(target=self._server.serve_forever,
-                                            kwargs={"poll_interval": 0.05}, daemon=True)
+def _receiver(port: int) -> LoopbackRedirect:
+    """The loopback receiver on the port registered on the Cafe24 app (0: any, for tests)."""
+    try:
+        return LoopbackRedirect("/callback", port=port)
+    except OSError as error:
+        raise ChannelAuthError(
+            _("fulfill cannot listen on 127.0.0.1:{port} for Cafe24's answer "
+              "({error}).").format(port=port, error=error),
+            _("Close the program using that port, or set another redirect_port and "
+              "register it on the Cafe24 app.")) from None
 
 
 def sign_in(settings: dict[str, str], secrets: dict[str, str], *,
@@ -130,7 +120,7 @@ def sign_in(settings: dict[str, str], secrets: dict[str, str], *,
     base = api_base(settings)
     port = int(settings.get("redirect_port") or REDIRECT_PORT)
     state = new_state()
-    with _Receiver(port) as receiver:
+    with _receiver(port) as receiver:
         open_browser(authorize_url(base, client_id, receiver.redirect_uri, state))
         code = receiver.wait_for_code(state, timeout)
         http = ChannelHttp(base, "Cafe24")
