@@ -21,6 +21,7 @@ _NAMES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("hanjin", ("hanjin", "한진", "한진택배")),
     ("logen", ("logen", "로젠", "로젠택배", "kgb")),
     ("kyungdong", ("kdexp", "kyungdong", "경동", "경동택배")),
+    ("qxpress", ("qxpress", "큐익스프레스", "tracx", "tracxlogis")),  # Qoo10's own logistics
     ("dhl", ("dhl", "dhlexpress")),
     ("fedex", ("fedex",)),
     ("ups", ("ups",)),

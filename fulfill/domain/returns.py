@@ -324,22 +324,31 @@ class PlatformClaim:
         object.__setattr__(self, "lines", tuple(merged.items()))
 
 
-# Words buyers and platforms use for each reason, in English and Korean; the first match wins,
-# so the more specific phrases come first.
+# Words buyers and platforms use for each reason, in English, Korean, Japanese and Chinese;
+# the first match wins, so the more specific phrases come first.
 _REASON_WORDS: tuple[tuple[ReturnReason, tuple[str, ...]], ...] = (
     (ReturnReason.NOT_AS_DESCRIBED, ("not as described", "different from",
                                      "different description", "not as pictured",
-                                     "not as expected", "fake", "counterfeit", "상품정보 상이")),
+                                     "not as expected", "fake", "counterfeit", "상품정보 상이",
+                                     "イメージと違", "説明と異な", "商品説明と", "偽物",
+                                     "與描述不符", "与描述不符", "不符", "假貨", "假货")),
     (ReturnReason.WRONG_SIZE, ("size", "too small", "too large", "too big", "doesn't fit",
-                               "does not fit", "사이즈")),
+                               "does not fit", "사이즈", "サイズ", "尺寸", "尺碼", "尺码")),
     (ReturnReason.WRONG_ITEM, ("wrong item", "wrong product", "incorrect item", "wrong colour",
-                               "wrong color", "not what i ordered", "missing", "오배송", "누락")),
+                               "wrong color", "not what i ordered", "missing", "오배송", "누락",
+                               "違う商品", "誤配送", "商品間違", "間違った商品", "不足",
+                               "寄錯", "发错", "發錯", "錯誤商品", "错误商品", "少件", "缺少")),
     (ReturnReason.DAMAGED, ("damage", "broke", "defect", "faulty", "not working", "leak",
-                            "파손", "불량")),
+                            "파손", "불량", "破損", "不良", "汚れ", "傷", "破损", "損壞",
+                            "损坏", "瑕疵")),
     (ReturnReason.NEVER_ARRIVED, ("never arrived", "not arrive", "not received", "not receive",
-                                  "not receipt", "lost", "undelivered", "미배송", "분실")),
+                                  "not receipt", "lost", "undelivered", "미배송", "분실",
+                                  "届かない", "未着", "未受取", "未受け取り", "未收到",
+                                  "沒收到", "没收到")),
     (ReturnReason.CHANGED_MIND, ("changed my mind", "change of mind", "change mind",
-                                 "no longer", "mistake", "unwanted", "don't want", "변심")),
+                                 "no longer", "mistake", "unwanted", "don't want", "변심",
+                                 "気が変わ", "不要", "注文間違", "注文内容を変更", "不想要",
+                                 "改變主意", "改变主意")),
 )
 
 

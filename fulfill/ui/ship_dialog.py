@@ -12,7 +12,7 @@ from fulfill.translation import _
 # What Korean sellers ship international parcels with, as platforms name them. Data, not
 # interface text: the chosen name is stored and sent to the platform, so it stays untranslated.
 CARRIERS = ["Korea Post EMS", "Korea Post K-Packet", "CJ Logistics", "Lotte Global", "Hanjin",
-            "DHL", "FedEx", "UPS", "Other"]
+            "Qxpress", "DHL", "FedEx", "UPS", "Yamato", "Sagawa", "Japan Post", "Other"]
 
 
 class ShipDialog(QDialog):

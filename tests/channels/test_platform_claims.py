@@ -568,3 +568,13 @@ def test_a_withdrawal_after_the_goods_came_back_leaves_the_rma_to_the_seller(sto
     assert apply_claims(store, saved, [ask, PlatformClaim("R-5", ClaimKind.WITHDRAWAL)]) == []
     assert store.returns.get(rma.id).status is ReturnStatus.RECEIVED
     assert audit_rows(store) == before
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("商品が破損していました", ReturnReason.DAMAGED), ("サイズが合わない", ReturnReason.WRONG_SIZE),
+    ("注文間違いです", ReturnReason.CHANGED_MIND), ("違う商品が届いた", ReturnReason.WRONG_ITEM),
+    ("商品與描述不符", ReturnReason.NOT_AS_DESCRIBED), ("一直没收到货", ReturnReason.NEVER_ARRIVED),
+    ("包裹寄錯了", ReturnReason.WRONG_ITEM), ("不想要了", ReturnReason.CHANGED_MIND),
+])
+def test_reasons_in_japanese_and_chinese(text, reason):
+    assert reason_from_text(text) is reason

@@ -40,15 +40,6 @@ CLAIM_STATUSES = {
 KNOWN_CLAIMS = frozenset({1, 2, 3, 4, 5, 6, 11, 12, 13, 14, 15, 16})
 _FAMILY = {3: "cancel", 16: "cancel", 4: "return", 5: "return", 6: "return", 11: "exchange",
            12: "exchange", 13: "exchange", 14: "nonreceipt", 15: "nonreceipt"}
-# Qoo10 Japan's reasons are Japanese; the domain's word list knows English and Korean.
-_JAPANESE_REASONS = (
-    (ReturnReason.NOT_AS_DESCRIBED, ("イメージと違", "説明と異な", "商品説明と", "偽物")),
-    (ReturnReason.WRONG_SIZE, ("サイズ",)),
-    (ReturnReason.WRONG_ITEM, ("違う商品", "誤配送", "間違", "不足")),
-    (ReturnReason.DAMAGED, ("破損", "不良", "汚れ", "傷")),
-    (ReturnReason.NEVER_ARRIVED, ("届かない", "未着", "未受取", "未受け取り")),
-    (ReturnReason.CHANGED_MIND, ("気が変わ", "不要", "注文間違", "注文内容を変更")),
-)
 _PREFECTURE = re.compile(r"^(東京都|北海道|(?:京都|大阪)府|.{2,3}?県)(.*)$")
 _NUMBER = re.compile(r"\((\d+)\)\s*$|^\s*(\d+)\s*$")
 
@@ -239,11 +230,7 @@ def map_order(payload: dict[str, Any], account_id: int, site: Site = JP) -> Orde
 
 
 def reason_of(text: Any) -> ReturnReason:
-    words = str(text or "")
-    for reason, phrases in _JAPANESE_REASONS:
-        if any(phrase in words for phrase in phrases):
-            return reason
-    return reason_from_text(words)
+    return reason_from_text(str(text or ""))
 
 
 def _paid_back(record: dict[str, Any], paid: Money) -> Money:

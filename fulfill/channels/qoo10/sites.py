@@ -37,14 +37,14 @@ JP = Site("JP", "Qoo10 Japan", "https://api.qoo10.jp", "ebayjapan.qapi", "JPY",
           ZoneInfo("Asia/Tokyo"), "JP", {
               "ems": "EMS", "kpacket": "K-Packet", "korea_post": "韓国郵便",
               "cj": "CJ大韓通運", "lotte": "ロッテグローバルロジス", "hanjin": "韓進",
-              "dhl": "DHL", "fedex": "FedEx", "ups": "UPS",
+              "dhl": "DHL", "fedex": "FedEx", "ups": "UPS", "qxpress": "Qxpress",
               "yamato": "ヤマト宅急便", "sagawa": "佐川急便", "japan_post": "ゆうパック"})
 # Singapore: English names, all assumed.
 SG = Site("SG", "Qoo10 Singapore", "https://api.qoo10.sg", "Giosis.qapi", "SGD",
           ZoneInfo("Asia/Singapore"), "SG", {
               "ems": "EMS", "kpacket": "K-Packet", "korea_post": "Korea Post",
               "cj": "CJ Logistics", "lotte": "Lotte Global Logistics", "hanjin": "Hanjin",
-              "dhl": "DHL", "fedex": "FedEx", "ups": "UPS",
+              "dhl": "DHL", "fedex": "FedEx", "ups": "UPS", "qxpress": "Qxpress",
               "yamato": "Yamato", "sagawa": "Sagawa", "japan_post": "Japan Post"})
 
 SITES = {site.code: site for site in (JP, SG)}
