@@ -218,7 +218,7 @@ def test_carrier_names_qoo10_takes():
                 "Japan Post": "ゆうパック"}
     assert {name: JP.shipping_corp(name) for name in expected} == expected
     assert SG.shipping_corp("CJ Logistics") == "CJ Logistics"
-        assert JP.shipping_corp("Other") is None and JP.shipping_corp("Qxpress") == "Qxpress"
+    assert JP.shipping_corp("Other") is None and JP.shipping_corp("Qxpress") == "Qxpress"
     assert site_for(None) is JP and site_for(" sg ") is SG
     assert SG.api_base == "https://api.qoo10.sg/GMKT.INC.Front.QAPIService/Giosis.qapi"
     with pytest.raises(ValueError, match="use JP or SG"):
