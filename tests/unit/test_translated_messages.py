@@ -173,7 +173,8 @@ def test_every_credential_field_is_labelled_in_korean(ko):
     such as "https://shop.example.com" stay as they are)."""
     missing = []
     for platform in (Platform.SHOPIFY, Platform.AMAZON, Platform.EBAY, Platform.ETSY,
-                     Platform.WOOCOMMERCE, Platform.SHOPEE):
+                     Platform.WOOCOMMERCE, Platform.SHOPEE, Platform.CAFE24, Platform.NAVER,
+                     Platform.COUPANG, Platform.QOO10):
         for field in KINDS[platform].connector_class().credential_fields:
             texts = [field.label] + ([field.help] if " " in field.help else [])
             missing += [text for text in texts if translation._(text) == text]
