@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from fulfill.domain import SellerProfile, hs_problem
+from fulfill.domain import SellerProfile
 from fulfill.domain.exports import DeclarationRoute, ExportLine, Period, customs_week
 from fulfill.services.export_lines import ExportError, export_lines
+from fulfill.services.parcels import hs_problem_text
 from fulfill.storage import Store
 from fulfill.translation import _
 
@@ -64,23 +65,18 @@ class ExportBlocked(ExportError):
 
 
 def _advice(problems: Sequence[ExportProblem]) -> str:
-    places = []
+    """One sentence per kind of fix, each whole, so every language words it its own way."""
     fixes = {problem.fix for problem in problems}
-    if Fix.PRODUCT in fixes:
-        places.append(_("complete the products under Products"))
-    if Fix.ORDER in fixes:
-        places.append(_("check the prices on the orders"))
-    if Fix.RATE in fixes:
-        places.append(_("enter the missing customs rates"))
-    if Fix.SELLER_PROFILE in fixes:
-        places.append(_("fill in the seller profile"))
-    if Fix.DECLARATION in fixes:
-        places.append(_("enter the export declaration numbers"))
-    text = "; ".join(places)
-    text = f"{text[:1].upper()}{text[1:]}."
+    sentences = [text for fix, text in (
+        (Fix.PRODUCT, _("Complete the products under Products.")),
+        (Fix.ORDER, _("Check the prices on the orders.")),
+        (Fix.RATE, _("Enter the missing customs rates.")),
+        (Fix.SELLER_PROFILE, _("Fill in the seller profile.")),
+        (Fix.DECLARATION, _("Enter the export declaration numbers.")),
+    ) if fix in fixes]
     if fixes & {Fix.PRODUCT, Fix.ORDER}:
-        text += " " + _("Or leave these orders out.")
-    return text
+        sentences.append(_("Or leave these orders out."))
+    return " ".join(sentences)
 
 
 def line_problems(line: ExportLine) -> list[ExportProblem]:
@@ -90,7 +86,7 @@ def line_problems(line: ExportLine) -> list[ExportProblem]:
     problems = []
     for sku in dict.fromkeys(item.sku for item in line.items):
         item = next(i for i in line.items if i.sku == sku)
-        problem = hs_problem(item.hs_code)
+        problem = hs_problem_text(item.hs_code)
         if problem:
             problems.append(ExportProblem(
                 "HS code", _("{sku}: {problem} — add it to the product").format(

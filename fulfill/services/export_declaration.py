@@ -20,6 +20,7 @@ import_numbers, which writes all of it in one transaction or nothing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -207,15 +208,28 @@ def write_declaration(store: Store, period: Period, path: Path | str, *,
 
 # --- declaration numbers -------------------------------------------------------------------
 
+def number_refusal(text: str) -> str:
+    """Why `text` is not an export declaration number, in the interface's language
+    (domain.normalize_declaration_number's checks, which speak English)."""
+    number = re.sub(r"[\s\-]", "", str(text)).upper()
+    if not number:
+        return _("The export declaration number is empty.")
+    if len(number) != 14:
+        return _("{text!r} has {count} characters; an export declaration number has 14 "
+                 "(e.g. 12865-24-008922X)").format(text=text, count=len(number))
+    return _("{text!r} is not an export declaration number: 13 digits and a check digit or "
+             "letter (e.g. 12865-24-008922X)").format(text=text)
+
+
 def set_declaration_number(store: Store, order_id: int, number: str, *,
                            declared_on: date | None = None, actor: str = "") -> Declaration:
     """Record the declaration an order left under (hyphens and spaces dropped); replaces
     one given before. ExportError for a number that cannot be right."""
     try:
         normalized = normalize_declaration_number(number)
-    except ValueError as error:
-        raise ExportError(str(error), _("Copy the number from the declaration's acceptance "
-                                        "(수출신고필증).")) from None
+    except ValueError:
+        raise ExportError(number_refusal(number), _("Copy the number from the declaration's "
+                                                    "acceptance (수출신고필증).")) from None
     declaration = Declaration(normalized, declared_on, ENTERED)
     with store.errors(), store.db.atomic():
         if store.db.execute("SELECT 1 FROM orders WHERE id = ?", [order_id]).fetchone() is None:
@@ -291,9 +305,14 @@ def preview_numbers_file(store: Store, path: Path | str) -> NumbersPreview:
             continue
         try:
             number = normalize_declaration_number(text)
+        except ValueError:
+            preview.rejected.append(RejectedRow(row, number_refusal(text)))
+            continue
+        try:
             declared_on = parse_day(cells["declared_on"]) if cells.get("declared_on") else None
-        except ValueError as error:
-            preview.rejected.append(RejectedRow(row, str(error)))
+        except ValueError:
+            preview.rejected.append(RejectedRow(row, _("{text!r} is not a date").format(
+                text=cells["declared_on"])))
             continue
         order_id = matches[0]
         if order_id in seen:

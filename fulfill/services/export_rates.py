@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from fulfill.domain import currency_digits
@@ -72,8 +72,9 @@ def enter_rate(store: Store, currency: str, applies_from: date, rate: str | Deci
     code = _currency_code(currency)
     try:
         value = parse_rate(str(rate))
-    except ValueError as error:
-        raise ExportError(str(error), _("Type the rate in won, e.g. 1385.20.")) from None
+    except ValueError:
+        raise ExportError(rate_refusal(str(rate)), _("Type the rate in won, e.g. 1385.20.")) \
+            from None
     unit = unit if unit is not None else default_unit(code)
     if unit not in (1, 100):
         raise ExportError(_("A rate is per 1 or per 100 units."), _("Choose 1 or 100."))
@@ -133,7 +134,7 @@ def _parse_currency(text: str) -> tuple[str, bool]:
         except ValueError:
             continue
         return code, _unit_marked(text)
-    raise ValueError(f"{text!r} names no currency code (USD, JPY, EUR…)")
+    raise ValueError(_("{text!r} names no currency code (USD, JPY, EUR…)").format(text=text))
 
 
 def _is_import_rate(text: str) -> bool:
@@ -182,6 +183,17 @@ def preview_rate_file(store: Store, path: Path | str) -> RatePreview:
     return preview
 
 
+def rate_refusal(text: str) -> str:
+    """Why `text` is not a rate, in the interface's language (domain.parse_rate's checks)."""
+    try:
+        value = Decimal(str(text).strip().replace(",", ""))
+    except InvalidOperation:
+        return _("{text!r} is not a rate").format(text=text)
+    if not value.is_finite() or value <= 0:
+        return _("{text!r} is not a rate: it must be a positive number").format(text=text)
+    return _("{text!r} has more than 6 decimal places").format(text=text)
+
+
 def _row_rate(cells: dict[str, str], header_unit: int | None, source: str,
               now: datetime) -> CustomsRate:
     if not cells.get("currency"):
@@ -191,7 +203,10 @@ def _row_rate(cells: dict[str, str], header_unit: int | None, source: str,
         raise ValueError(_("won need no exchange rate"))
     if not cells.get("rate"):
         raise ValueError(_("no rate"))
-    value = parse_rate(cells["rate"])
+    try:
+        value = parse_rate(cells["rate"])
+    except ValueError:
+        raise ValueError(rate_refusal(cells["rate"])) from None
     if not cells.get("applies_from"):
         raise ValueError(_("no date the rate applies from"))
     try:
