@@ -39,7 +39,7 @@ def main() -> int:
 
     store_path = home / "demo.sqlite"
     with Store.open(store_path) as store:
-        demo.seed(store, now=datetime.now(UTC), returns=True)
+        demo.seed(store, now=datetime.now(UTC), returns=True, exports=True)
     window = MainWindow(store_path, demo=True, settings=settings)
     window.resize(1440, 860)
     window.show()
@@ -134,6 +134,22 @@ def main() -> int:
 
     def shoot_rates() -> None:
         save(window.returns_window, "return-rates.png")
+        window.returns_window.close()
+        exports = window.show_exports()  # opens on last quarter
+        exports.resize(1440, 860)
+        exports.loaded.connect(lambda _snapshot: QTimer.singleShot(600, shoot_exports),
+                               Qt.ConnectionType.SingleShotConnection)
+
+    def shoot_exports() -> None:
+        exports = window.exports_window
+        save(exports, "exports-declaration.png")
+        exports.tabs.setCurrentWidget(exports.statement)
+        QTimer.singleShot(500, lambda: (save(exports, "exports-statement.png"),
+                                        exports.tabs.setCurrentWidget(exports.figures),
+                                        QTimer.singleShot(800, shoot_figures)))
+
+    def shoot_figures() -> None:
+        save(window.exports_window, "exports-figures.png")
         window.close()
         app.quit()
 

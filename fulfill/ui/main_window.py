@@ -36,6 +36,7 @@ from fulfill.translation import _, ngettext
 from fulfill.ui.language import chosen_language, save_language
 from fulfill.ui.catalog_window import ProductsWindow
 from fulfill.ui.channels_window import ChannelsWindow
+from fulfill.ui.exports_window import ExportsWindow, reveal_product
 from fulfill.ui.filters import FilterBar, StatusList
 from fulfill.ui.import_dialog import open_import_dialog
 from fulfill.ui.order_detail import OrderDetailView
@@ -206,6 +207,8 @@ class MainWindow(QMainWindow):
         self._add_action(order_menu, _("&Returns and exchanges"), self.show_returns, "Ctrl+Shift+R")
         self.return_action = self._add_action(order_menu, _("&New return for this order…"),
                                               self.new_return, "Ctrl+Alt+R")
+        order_menu.addSeparator()
+        self._add_action(order_menu, _("E&xport paperwork…"), self.show_exports, "Ctrl+Shift+E")
         catalog_menu = self.menuBar().addMenu(_("&Catalog"))
         self._add_action(catalog_menu, _("&Products…"), self.show_products, "Ctrl+Shift+P")
         self._add_action(catalog_menu, _("&Seller profile…"), self.edit_seller_profile)
@@ -452,6 +455,24 @@ class MainWindow(QMainWindow):
             self.returns_window.raise_()
             self.returns_window.activateWindow()
         return self.returns_window
+
+    # --- export paperwork -------------------------------------------------------------------
+    def show_exports(self) -> ExportsWindow:
+        """The Export paperwork screen (declaration batch, VAT statement, figures, rates)."""
+        window: ExportsWindow | None = getattr(self, "exports_window", None)
+        if window is None:
+            window = ExportsWindow(self.worker, self.settings, self.locale, parent=self)
+            window.showOrder.connect(self.reveal_order)
+            # The product, selected once the catalogue has loaded (or added if it is not there).
+            window.showProduct.connect(lambda sku: (
+                self.show_products(), reveal_product(self.products_window, sku)))
+            self.exports_window = window
+        else:
+            window.reload()
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
 
     def new_return(self) -> None:
         if self._selected_id is None:
