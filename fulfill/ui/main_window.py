@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self.papers_window: PapersWindow | None = None
         self.pack_window: PackWindow | None = None
         self.returns_window: ReturnsWindow | None = None
+        self.exports_window: ExportsWindow | None = None
 
         self.setWindowTitle("fulfill — " + (_("Demo store") if demo else store_path.name))
         self._build_widgets()
@@ -459,7 +460,7 @@ class MainWindow(QMainWindow):
     # --- export paperwork -------------------------------------------------------------------
     def show_exports(self) -> ExportsWindow:
         """The Export paperwork screen (declaration batch, VAT statement, figures, rates)."""
-        window: ExportsWindow | None = getattr(self, "exports_window", None)
+        window = self.exports_window
         if window is None:
             window = ExportsWindow(self.worker, self.settings, self.locale, parent=self)
             window.showOrder.connect(self.reveal_order)
@@ -670,7 +671,7 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.channels.close()
         for window in (self.products_window, self.papers_window, self.pack_window,
-                       self.returns_window):
+                       self.returns_window, self.exports_window):
             if window is not None:
                 window.close()
         self.worker.close()
