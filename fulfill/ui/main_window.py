@@ -22,6 +22,7 @@ from fulfill.log import support_bundle
 from fulfill.storage import Store, backups
 from fulfill.storage.catalog import AccountRepository
 from fulfill.storage.database import connect
+from fulfill.storage.exports import ExportRepository
 from fulfill.storage.order_queries import (
     OrderFilter, OrderSort, countries_in_use, desk_rows, order_ids, status_counts,
 )
@@ -340,7 +341,8 @@ class MainWindow(QMainWindow):
                                repository.history(order_id), self.locale,
                                repository.shipments(order_id),
                                OutboxRepository(self._db).for_order(order_id),
-                               ReturnRepository(self._db).for_order(order_id))
+                               ReturnRepository(self._db).for_order(order_id),
+                               ExportRepository(self._db).declarations([order_id]).get(order_id))
 
     def mark_selected_shipped(self) -> None:
         """Ask for carrier and tracking, then ship on the store worker and tell the platform."""

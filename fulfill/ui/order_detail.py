@@ -8,6 +8,7 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser
 
 from fulfill.domain import AddressText, ChannelAccount, Money, Order, Shipment
+from fulfill.domain.exports import Declaration, format_declaration_number
 from fulfill.domain.returns import Rma
 from fulfill.i18n import country_name, format_datetime, format_money
 from fulfill.storage.audit import AuditEntry
@@ -90,6 +91,7 @@ def _returns_html(rmas: list[Rma], locale: str | None) -> str:
 def order_html(
     order: Order, account: ChannelAccount | None, history: list[AuditEntry], locale: str | None = None,
     shipments: list[Shipment] = (), write_backs: list[OutboxItem] = (), rmas: list[Rma] = (),
+    declaration: Declaration | None = None,
 ) -> str:
     address = order.ship_to
     channel = escape(account.display_name) if account else ""
@@ -136,6 +138,10 @@ def order_html(
     if shipments:
         platform = account.platform.label if account else _("the platform")
         parts.append(_shipments_html(list(shipments), list(write_backs), platform, locale))
+    if declaration is not None:  # the export declaration the goods left under (수출신고번호)
+        number = escape(format_declaration_number(declaration.number))
+        parts.append("<div>" + _("Export declaration {number}").format(
+            number=f"<b>{number}</b>") + "</div>")
     if rmas:
         parts.append(_returns_html(list(rmas), locale))
     if order.buyer_name or order.buyer_email:
@@ -181,5 +187,6 @@ class OrderDetailView(QTextBrowser):
     def show_order(self, order: Order, account: ChannelAccount | None,
                    history: list[AuditEntry], locale: str | None = None,
                    shipments: list[Shipment] = (), write_backs: list[OutboxItem] = (),
-                   rmas: list[Rma] = ()) -> None:
-        self.setHtml(order_html(order, account, history, locale, shipments, write_backs, rmas))
+                   rmas: list[Rma] = (), declaration: Declaration | None = None) -> None:
+        self.setHtml(order_html(order, account, history, locale, shipments, write_backs, rmas,
+                                declaration))

@@ -148,6 +148,8 @@ def test_a_number_is_typed_refused_then_saved_and_cleared(qtbot, desk, shop):
     with Store.open(shop) as store:
         assert store.exports.declarations([line.order_id])[line.order_id].number == \
             "4321726000001X"
+    desk.show_order(line.order_id)  # the order's detail names its declaration too
+    assert "43217-26-000001X" in desk.detail.toPlainText()
     assert tab.clear_number_button.isEnabled()
     reloaded(qtbot, screen, tab.clear_number)
     with Store.open(shop) as store:
