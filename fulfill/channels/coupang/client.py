@@ -42,7 +42,7 @@ from fulfill.channels.money_time import KST
 from fulfill.channels.ratelimit import TokenBucket
 from fulfill.domain import ChannelAccount, Platform
 from fulfill.errors import ChannelAuthError, ChannelRejected, ChannelUnavailable, PayloadError
-from fulfill.translation import N_
+from fulfill.translation import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,7 @@ HISTORY_DAYS = 90
 ORDERS_PER_CLAIM_PAGE = 20
 RATE = 5  # requests a second (setting requests_per_second)
 SUCCESS_CODES = frozenset({"200", "SUCCESS", "OK"})
+RETRY_ADVICE = N_("Try again later; if it keeps happening, report it to support with the log.")
 
 
 def day_slices(first: date, last: date, span: int) -> list[tuple[date, date]]:
@@ -94,8 +95,8 @@ class CoupangConnector(Connector):
         settings = account.settings
         self.vendor_id = str(settings.get("vendor_id") or "").strip()
         if not self.vendor_id:
-            raise ChannelAuthError("The Coupang account has no vendor ID.",
-                                   "Open Channels and type the vendor ID (A0…) from Wing.")
+            raise ChannelAuthError(_("The Coupang account has no vendor ID."),
+                                   _("Open Channels and type the vendor ID (A0…) from Wing."))
         self.lookback_days = int(settings.get("lookback_days") or LOOKBACK_DAYS)
         self.history_days = int(settings.get("history_days") or HISTORY_DAYS)
         # Coupang limits calls per second per vendor without publishing the order-API
@@ -132,8 +133,9 @@ class CoupangConnector(Connector):
         refusals become errors that carry its own message."""
         access, secret = self.secrets.get("access_key"), self.secrets.get("secret_key")
         if not access or not secret:
-            raise ChannelAuthError("The Coupang account's access key or secret key is missing.",
-                                   "Open Channels and type both again, from Wing's OPEN API page.")
+            raise ChannelAuthError(
+                _("The Coupang account's access key or secret key is missing."),
+                _("Open Channels and type both again, from Wing's OPEN API page."))
         query = urlencode([(k, str(v)) for k, v in params or [] if v not in (None, "")])
         headers = {"Authorization": authorization(access, secret, method, path, query,
                                                   self.clock()),
@@ -143,24 +145,23 @@ class CoupangConnector(Connector):
             reply = self.http.request(method, target, headers=headers, json=body)
         except ChannelAuthError:
             message = self._last_message()
-            advice = ("Check that this computer's clock and time zone are right, then try "
-                      "again." if "expired" in message.lower() else
-                      "Open Channels and check the vendor ID, access key and secret key from "
-                      "Wing, and that Coupang allows this computer's IP address.")
+            advice = (_("Check that this computer's clock and time zone are right, then try "
+                        "again.") if "expired" in message.lower() else
+                      _("Open Channels and check the vendor ID, access key and secret key from "
+                        "Wing, and that Coupang allows this computer's IP address."))
             raise ChannelAuthError(
-                f"Coupang refused the account's keys ({message or 'no reason given'}).",
-                advice) from None
+                _("Coupang refused the account's keys ({answer}).").format(
+                    answer=message or _("no reason given")), advice) from None
         except ChannelRejected:
-            raise ChannelRejected(
-                f"Coupang refused the request: {self._last_message() or 'no reason given'}.",
-                "") from None
+            raise ChannelRejected(_("Coupang refused the request: {answer}.").format(
+                answer=self._last_message() or _("no reason given")), "") from None
         data = reply.json()
         if not isinstance(data, dict):
-            raise PayloadError(f"Coupang sent an unexpected answer from {reply.url}.",
-                               "Try again later; if it keeps happening, report it with the log.")
+            raise PayloadError(_("{platform} sent an unexpected answer from {url}.").format(
+                platform="Coupang", url=reply.url), _(RETRY_ADVICE))
         if str(data.get("code", "200")) not in SUCCESS_CODES:
-            raise ChannelRejected(
-                f"Coupang refused the request: {data.get('message') or data.get('code')}.", "")
+            raise ChannelRejected(_("Coupang refused the request: {answer}.").format(
+                answer=data.get("message") or data.get("code")), "")
         return data
 
     # --- orders --------------------------------------------------------------------------
@@ -200,8 +201,9 @@ class CoupangConnector(Connector):
             boxes = data.get("data") or []
             next_token = str(data.get("nextToken") or "")
             if next_token and next_token == token:
-                raise PayloadError("Coupang said more orders follow but gave the same nextToken.",
-                                   "Sync again later; nothing was lost.")
+                raise PayloadError(
+                    _("Coupang said more orders follow but sent the same page position "
+                      "(nextToken) again."), _("Sync again later; nothing was lost."))
             if next_token:
                 resume: dict[str, Any] = {"phase": "orders", "status": status,
                                           "from": first.isoformat(), "token": next_token}
@@ -266,8 +268,9 @@ class CoupangConnector(Connector):
             if not next_token:
                 return items
             if next_token == token:
-                raise PayloadError(f"Coupang repeated the nextToken of {what}.",
-                                   "Sync again later; nothing was lost.")
+                raise PayloadError(
+                    _("Coupang sent the same page position (nextToken) of {list} again.")
+                    .format(list=what), _("Sync again later; nothing was lost."))
             token = next_token
 
     def _withdrawals(self, first: date, last: date) -> list[Any]:
@@ -282,8 +285,8 @@ class CoupangConnector(Connector):
             if not following:
                 return items
             if following == index:
-                raise PayloadError("Coupang repeated the page of withdrawn returns.",
-                                   "Sync again later; nothing was lost.")
+                raise PayloadError(_("Coupang sent the same page of withdrawn returns again."),
+                                   _("Sync again later; nothing was lost."))
             index = following
 
     @staticmethod
@@ -326,7 +329,9 @@ class CoupangConnector(Connector):
                 except ChannelRejected as refused:  # one order gone: report it, go on
                     named = sorted(self._named(records[order_id])[0])
                     problems.append(Problem(named[0] if named else order_id,
-                                            f"Order {order_id}: {refused}", records[order_id]))
+                                            _("Order {order}: {problem}").format(
+                                                order=order_id, problem=refused),
+                                            records[order_id]))
             more = start + ORDERS_PER_CLAIM_PAGE < len(wanted)
             resume = json.dumps({"phase": "claimed", "after": chunk[-1]},
                                 separators=(",", ":")) if more else None
@@ -340,8 +345,9 @@ class CoupangConnector(Connector):
     def box(self, shipment_box_id: str) -> dict[str, Any]:
         data = self._call("GET", f"{self.base}/ordersheets/{shipment_box_id}").get("data")
         if not isinstance(data, dict):
-            raise PayloadError(f"Coupang sent no order sheet for box {shipment_box_id}.",
-                               "Try again later; nothing was sent.")
+            raise PayloadError(
+                _("Coupang sent no order sheet (발주서) for box {box}.").format(
+                    box=shipment_box_id), _("Try again later; nothing was sent."))
         return data
 
     def test_connection(self) -> str:
@@ -351,7 +357,8 @@ class CoupangConnector(Connector):
             ("searchType", "timeFrame"),
             ("createdAtFrom", (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")),
             ("createdAtTo", now.strftime("%Y-%m-%dT%H:%M")), ("status", "ACCEPT")])
-        return f"Connected to {self.account.display_name} (vendor {self.vendor_id})"
+        return _("Connected to {account} (vendor {vendor})").format(
+            account=self.account.display_name, vendor=self.vendor_id)
 
     # --- write-back ----------------------------------------------------------------------
     def mark_shipped(self, notice: ShipmentNotice) -> None:
@@ -374,12 +381,14 @@ class CoupangConnector(Connector):
             return  # already there (an earlier try whose answer was lost)
         if outcome.retry:
             raise ChannelUnavailable(
-                f"Coupang could not take invoice {notice.tracking_number} for box {box_id} "
-                f"now: {outcome.message}.", "fulfill tries again later by itself.")
+                _("Coupang could not take invoice {number} for box {box} now: {answer}.").format(
+                    number=notice.tracking_number, box=box_id, answer=outcome.message),
+                _("fulfill tries again later by itself."))
         raise ChannelRejected(
-            f"Coupang refused invoice {notice.tracking_number} for box {box_id} "
-            f"(order {box.get('orderId')}): {outcome.message}.",
-            "Check the order in Wing; correct the carrier or number and ship it again.")
+            _("Coupang refused invoice {number} for box {box} (order {order}): {answer}.")
+            .format(number=notice.tracking_number, box=box_id, order=box.get("orderId"),
+                    answer=outcome.message),
+            _("Check the order in Wing; correct the carrier or number and ship it again."))
 
     def _acknowledge(self, box: dict[str, Any]) -> None:
         box_id = str(box["shipmentBoxId"])
@@ -390,11 +399,13 @@ class CoupangConnector(Connector):
         if outcome.succeed or self.box(box_id).get("status") != "ACCEPT":
             return  # acknowledged now, or by someone else in Wing meanwhile
         if outcome.retry:
-            raise ChannelUnavailable(f"Coupang could not mark box {box_id} as being prepared "
-                                     f"now: {outcome.message}.",
-                                     "fulfill tries again later by itself.")
-        raise ChannelRejected(f"Coupang refused to mark box {box_id} as being prepared: "
-                              f"{outcome.message}.", "Check the order in Wing.")
+            raise ChannelUnavailable(
+                _("Coupang could not mark box {box} as being prepared (상품준비중) now: "
+                  "{answer}.").format(box=box_id, answer=outcome.message),
+                _("fulfill tries again later by itself."))
+        raise ChannelRejected(
+            _("Coupang refused to mark box {box} as being prepared (상품준비중): {answer}.")
+            .format(box=box_id, answer=outcome.message), _("Check the order in Wing."))
 
     def close(self) -> None:
         self.http.close()
