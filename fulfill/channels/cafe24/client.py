@@ -376,7 +376,8 @@ class Cafe24Connector(Connector):
         for shop in self.shops:
             self._orders(shop, {"start_date": today, "end_date": today}, limit=1)
         shops = ", ".join(str(s) for s in self.shops)
-        return f"Connected to {self.account.display_name} (shops {shops})"
+        return _("Connected to {account} (shops {shops})").format(
+            account=self.account.display_name, shops=shops)
 
     # --- write-back --------------------------------------------------------------------------
     def _find_order(self, order_id: str) -> tuple[int, dict[str, Any]]:

@@ -302,7 +302,7 @@ class NaverConnector(Connector):
         self._data("GET", CHANGED_PATH, params={
             "lastChangedFrom": delivery.kst_iso(now - timedelta(hours=1)),
             "lastChangedTo": delivery.kst_iso(now), "limitCount": 1})
-        return f"Connected to {self.account.display_name}"
+        return _("Connected to {account}").format(account=self.account.display_name)
 
     # --- write-back ----------------------------------------------------------------------
     def mark_shipped(self, notice: ShipmentNotice) -> None:
