@@ -29,6 +29,7 @@ class CredentialField:
     label: str
     secret: bool = False  # kept in the OS keychain, never in the store
     help: str = ""
+    optional: bool = False  # may be left empty; the connector has a default or does without
 
 
 @dataclass

@@ -149,6 +149,8 @@ class AccountDialog(QDialog):
                     edit.setPlaceholderText(_("Empty keeps what is saved; type to replace it"))
             elif self.account is not None:
                 edit.setText(str(self.account.settings.get(spec.key, "")))
+            if spec.optional and not edit.placeholderText():
+                edit.setPlaceholderText(_("Optional"))
             # Told from the English: a translated sentence may have no spaces at all.
             example = bool(spec.help) and " " not in spec.help  # "https://shop.example.com"
             help_text = _field_help(spec)
@@ -223,7 +225,7 @@ class AccountDialog(QDialog):
         for spec in self._field_specs:
             edit = self.fields[spec.key]
             editing_secret = self.account is not None and spec.secret
-            if not edit.text().strip() and not editing_secret:
+            if not edit.text().strip() and not editing_secret and not spec.optional:
                 text = _("Fill in “{field}”.").format(field=_field_label(spec))
                 self._complain(f"{text} {_field_help(spec)}" if spec.help else text, edit)
                 return

@@ -647,7 +647,7 @@ def test_registry_and_sandbox_account(store):
     kind = KINDS[Platform.COUPANG]
     assert kind.connector_class() is CoupangConnector
     assert [f.key for f in CoupangConnector.credential_fields] == [
-        "vendor_id", "access_key", "secret_key"]
+        "vendor_id", "access_key", "secret_key", "lookback_days"]
     assert all(f.help for f in CoupangConnector.credential_fields)
     try:
         made = channels.add_sandbox_account(store, Platform.COUPANG)
@@ -655,3 +655,17 @@ def test_registry_and_sandbox_account(store):
         assert result.error is None and result.report.created == store.orders.count() == 250
     finally:
         channels.stop_sandboxes()
+
+
+def test_days_to_follow_an_order_is_an_optional_checked_setting(store):
+    from fulfill.channels.coupang.client import CoupangConnector
+
+    spec = next(f for f in CoupangConnector.credential_fields if f.key == "lookback_days")
+    assert spec.optional and not spec.secret
+    made = store.accounts.add(ChannelAccount(Platform.COUPANG, "Days", {
+        "vendor_id": "A00012345", "lookback_days": "45"}))
+    assert CoupangConnector(made, {}).lookback_days == 45
+    for wrong in ("abc", "0", "400"):
+        made.settings["lookback_days"] = wrong
+        with pytest.raises(ChannelRejected, match="not a number of days"):
+            CoupangConnector(made, {})

@@ -555,3 +555,21 @@ def test_singapore_orders_in_sgd_and_singapore_time(store):
     assert order.lines[0].unit_price.to_decimal() == Decimal(str(row["orderPrice"]))
     assert order.ordered_at == datetime.strptime(row["orderDate"], "%Y-%m-%d %H:%M:%S").replace(
         tzinfo=UTC) - timedelta(hours=8)
+
+
+def test_the_account_dialog_takes_qoo10_without_the_optional_login(qtbot):
+    from fulfill.ui.account_dialog import AccountDialog
+
+    dialog = AccountDialog()
+    qtbot.addWidget(dialog)
+    dialog.platform.setCurrentIndex(dialog.platform.findData("qoo10"))
+    dialog.name.setText("Qoo10 JP")
+    dialog.fields["site"].setText("JP")
+    assert dialog.fields["password"].placeholderText() == "Optional"
+    dialog._accept_if_complete()
+    assert dialog.error.isVisibleTo(dialog) and "API key" in dialog.error.text()
+    dialog.fields["api_key"].setText("key-from-qoo10")
+    dialog.fields["certification_key"].setText("sak-123")
+    dialog._accept_if_complete()  # login ID and password left empty: accepted
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.secrets() == {"api_key": "key-from-qoo10", "certification_key": "sak-123"}

@@ -74,6 +74,19 @@ def day_slices(first: date, last: date, span: int) -> list[tuple[date, date]]:
     return slices
 
 
+def _days(text: object, default: int) -> int:
+    """The 'days to follow an order' setting: empty for the default, else 1 to 180."""
+    words = str(text or "").strip()
+    if not words:
+        return default
+    if not words.isdigit() or not 1 <= int(words) <= 180:
+        raise ChannelRejected(
+            _("“{text}” is not a number of days to follow an order.").format(text=words),
+            _("Open Channels, edit the account and type 1 to 180, or leave it empty for "
+              "{default}.").format(default=default))
+    return int(words)
+
+
 class CoupangConnector(Connector):
     platform: ClassVar[Platform] = Platform.COUPANG
     credential_fields = (
@@ -86,6 +99,10 @@ class CoupangConnector(Connector):
         CredentialField("secret_key", N_("Secret key"), secret=True, help=N_(
             "Same page: the Secret Key. Coupang also asks for the IP address of this "
             "computer's internet connection there.")),
+        CredentialField("lookback_days", N_("Days to follow an order"), optional=True, help=N_(
+            "Coupang cannot list orders that changed, so each sync reads again the orders "
+            "placed in this many days (default 30). More days catch later returns, at the "
+            "cost of a longer sync.")),
     )
 
     def __init__(self, account: ChannelAccount, secrets: dict[str, str], *,
@@ -97,7 +114,7 @@ class CoupangConnector(Connector):
         if not self.vendor_id:
             raise ChannelAuthError(_("The Coupang account has no vendor ID."),
                                    _("Open Channels and type the vendor ID (A0…) from Wing."))
-        self.lookback_days = int(settings.get("lookback_days") or LOOKBACK_DAYS)
+        self.lookback_days = _days(settings.get("lookback_days"), LOOKBACK_DAYS)
         self.history_days = int(settings.get("history_days") or HISTORY_DAYS)
         # Coupang limits calls per second per vendor without publishing the order-API
         # figures: 5 a second is a cautious guess, and its 429s are waited out anyway.

@@ -81,13 +81,13 @@ class Qoo10Connector(Connector):
             "Qoo10 issues it on request: QSM → Qoo10へのお問い合わせ → システム → "
             "API・FTP・QSM権限. It is renewed every year.")),
         CredentialField("certification_key", N_("Seller authorization key"), secret=True,
-                        help=N_("Made from the API key and your QSM login (it lasts a year). "
+                        optional=True, help=N_("Made from the API key and your QSM login (it lasts a year). "
                                 "Leave it empty when you give your QSM login below: fulfill "
                                 "then makes and renews it itself.")),
-        CredentialField("seller_id", N_("QSM login ID"), secret=True, help=N_(
+        CredentialField("seller_id", N_("QSM login ID"), secret=True, optional=True, help=N_(
             "The ID you log in to QSM with (QSM → 基本情報 → My情報). Optional, with the "
             "password: fulfill uses them only to make a new seller authorization key.")),
-        CredentialField("password", N_("QSM password"), secret=True, help=N_(
+        CredentialField("password", N_("QSM password"), secret=True, optional=True, help=N_(
             "Optional, see the login ID. Changing it in QSM ends the current key.")),
     )
     window_s: ClassVar[int] = WINDOW_S
