@@ -1,7 +1,9 @@
-"""Files written whole or not at all."""
+"""Files written whole or not at all, and spreadsheet text read in whatever encoding Excel
+saved it."""
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
 import tempfile
@@ -26,3 +28,20 @@ def write_atomically(path: Path | str, data: bytes | str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+def decode_spreadsheet_text(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) of a CSV as Excel and marketplaces save it: UTF-8 with or without
+    BOM, UTF-16 ("Unicode text"), or CP949 (Korean Excel); None when it is none of them."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    elif data.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    else:
+        candidates = ["utf-8", "cp949"]  # strict UTF-8 first: CP949 would misread it
+    for encoding in candidates:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    return None

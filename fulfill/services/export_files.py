@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from fulfill.domain import Money, currency_digits
-from fulfill.files import write_atomically
+from fulfill.files import decode_spreadsheet_text, write_atomically
 from fulfill.services.export_lines import ExportError
 from fulfill.translation import _
 
@@ -283,17 +283,9 @@ def _grid(path: Path) -> list[tuple[int, list[str]]]:
 
 
 def _decode(path: Path, data: bytes) -> str:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ["utf-16"]
-    elif data.startswith(codecs.BOM_UTF8):
-        candidates = ["utf-8-sig"]
-    else:
-        candidates = ["utf-8", "cp949"]  # strict UTF-8 first: CP949 would misread it
-    for encoding in candidates:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    decoded = decode_spreadsheet_text(data)
+    if decoded is not None:
+        return decoded[0]
     raise ExportFileError(_("{name} is in a text encoding fulfill does not recognise.").format(
         name=path.name), _("Save it from Excel as CSV UTF-8 or as .xlsx, then import that file."))
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from fulfill.domain import Order, OrderStatus
+from fulfill.files import decode_spreadsheet_text
 from fulfill.services.file_import_mapping import (
     CellProblem, ColumnMapping, FileImportError, MappingStore, RowView, SheetRow,
     field_label, parse_country, parse_currency, read_row, suggest_mapping,
@@ -216,18 +217,9 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
 
 
 def _decode(path: Path, data: bytes) -> tuple[str, str]:
-    """UTF-8 (with or without BOM), UTF-16 (Excel "Unicode text"), or CP949 (Korean Excel)."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ["utf-16"]
-    elif data.startswith(codecs.BOM_UTF8):
-        candidates = ["utf-8-sig"]
-    else:
-        candidates = ["utf-8", "cp949"]  # strict UTF-8 first: CP949 would misread it
-    for encoding in candidates:
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
+    decoded = decode_spreadsheet_text(data)
+    if decoded is not None:
+        return decoded
     raise FileImportError(_("{name} is in a text encoding fulfill does not recognise.").format(
                               name=path.name),
                           _("Open it in Excel and save it as CSV UTF-8 (쉼표로 분리) or as .xlsx, "
