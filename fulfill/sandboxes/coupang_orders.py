@@ -94,6 +94,9 @@ class CoupangShop(Sandbox):
                 box_id, [(first["externalVendorSkuCode"], 1)], at=at))
         elif status is OrderStatus.PARTIALLY_REFUNDED:
             self.request_return(box_id, at=at)
+        elif status is OrderStatus.DELIVERED and box_id % 19 == 0:  # another size, please
+            first = box["orderItems"][0]
+            self.request_exchange(box_id, [(first["externalVendorSkuCode"], 1)], at=at)
 
     # --- what buyers and Coupang do ------------------------------------------------------
     def change(self, box_id: int, **fields: Any) -> None:

@@ -432,7 +432,7 @@ def test_a_sync_resumed_after_the_lists_fetches_only_claimed_orders(account, san
                                           '{"phase":"claimed","after":""}'))
     assert not [q for m, path, q in sandbox.asked if path == "ordersheets"]
     listed = {o.platform_order_id for page in pages for o in page.orders}
-    claimed = {r["orderId"] for r in sandbox.returns.values()}
+    claimed = {r["orderId"] for r in [*sandbox.returns.values(), *sandbox.exchanges.values()]}
     assert str(box_id) in listed
     assert {sandbox.boxes[int(i)]["orderId"] for i in listed} <= claimed
     assert any(c.kind is ClaimKind.RETURN_REQUEST for page in pages
@@ -555,13 +555,18 @@ def test_seeded_claims_open_rmas_and_cancellations_once(store, account, sandbox)
                 if r["receiptType"] == "RETURN"}
     cancelled = {r["returnItems"][0]["shipmentBoxId"] for r in sandbox.returns.values()
                  if r["receiptType"] == "CANCEL"}
-    assert returned and cancelled
+    exchanged = {e["orderId"] for e in sandbox.exchanges.values()}
+    assert returned and cancelled and exchanged
     for box_id in returned:
         (rma,) = rmas(store, account, box_id)
         assert rma.kind is ReturnKind.RETURN and rma.status is ReturnStatus.REQUESTED
+    exchanges = store.db.execute("SELECT count(*) FROM rmas WHERE kind = 'exchange' AND "
+                                 "status = 'requested'").fetchone()[0]
+    assert exchanges == len(exchanged)  # the demo's buyers asking for another size
     recorded = store.db.execute("SELECT count(*) FROM audit_log WHERE action = ?",
                                 [PLATFORM_CANCELLATION]).fetchone()[0]
-    assert recorded == len(cancelled) and report.claims == len(returned) + len(cancelled)
+    assert recorded == len(cancelled)
+    assert report.claims == len(returned) + len(cancelled) + len(exchanged)
     assert sync_account(store, connector(account), now=soon()).claims == 0
 
 

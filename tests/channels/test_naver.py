@@ -361,6 +361,12 @@ def test_first_sync_reads_every_day_then_resync_writes_nothing(store, account, s
     assert {OrderStatus.AWAITING_PAYMENT, OrderStatus.AWAITING_SHIPMENT, OrderStatus.ON_HOLD,
             OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.CANCELLED,
             OrderStatus.REFUNDED, OrderStatus.PARTIALLY_REFUNDED} <= statuses
+    # a few buyers asked to exchange a delivered item: an exchange RMA each, requested
+    asked = {o for o, ids in sandbox.by_order.items()
+             if sandbox.product_order(ids[0])["claimType"] == "EXCHANGE"}
+    exchanges = store.db.execute("SELECT count(*) FROM rmas WHERE kind = 'exchange' AND "
+                                 "status = 'requested'").fetchone()[0]
+    assert asked and exchanges == len(asked)
     # the platform's cancellations came with them: one per cancelled product order
     cancelled = {o: len(ids) for o, ids in sandbox.by_order.items()
                  if sandbox.product_order(ids[0])["productOrderStatus"] == "CANCELED"}

@@ -89,9 +89,10 @@ class NaverConnector(Connector):
         super().__init__(account, secrets)
         self.history_days = int(account.settings.get("history_days") or HISTORY_DAYS)
         # Naver publishes no figures (limits vary by API and seller): a guess, slowed to the
-        # lowest rate its GNCP-GW-RateLimit headers announce.
+        # lowest rate its GNCP-GW-RateLimit headers announce. A sandbox account goes faster.
+        rate = float(account.settings.get("requests_per_second") or 10)
         self.http = http or ChannelHttp(account.settings.get("api_base") or LIVE_BASE, "Naver",
-                                        bucket=TokenBucket(rate=10, burst=10))
+                                        bucket=TokenBucket(rate=rate, burst=rate))
         self.clock = clock
         self._token: str | None = None
         self._token_until = 0.0
