@@ -131,7 +131,12 @@ class ChannelHttp:
                 self.stats.waited_s += self.bucket.acquire()
             self.stats.requests += 1
             try:
-                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+                response = self.session.request(method, url, timeout=self.timeout, stream=True,
+                                                **kwargs)
+                # The body in one read, not requests' 10 kB pieces: at each piece a busy thread
+                # beside this one (a sync saving pages) takes the interpreter lock, and this
+                # one waits for it back. Read errors are requests' own, as without stream.
+                body = b"".join(response.iter_content(None))
             except (requests.Timeout, requests.ConnectionError) as error:
                 failure = f"could not be reached ({type(error).__name__})"  # for the log
                 unavailable = _("{platform} could not be reached ({error}), {retries} retries "
@@ -140,7 +145,7 @@ class ChannelHttp:
                                                  retries=self.max_retries)
                 reply = None
             else:
-                reply = Reply(response.status_code, response.headers, response.content, url)
+                reply = Reply(response.status_code, response.headers, body, url)
                 if self.on_reply:
                     self.on_reply(reply)
                 wait = self.throttle_wait(reply) if self.throttle_wait else None

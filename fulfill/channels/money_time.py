@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timezone
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from fulfill.domain import Money, currency_digits
@@ -18,9 +19,14 @@ def money(amount: str | int | Decimal | None, currency: str) -> Money:
     return Money.parse(amount, currency)
 
 
+@lru_cache(maxsize=8192)
 def unit_price(line_total: str | Decimal, quantity: int, currency: str) -> Money:
     """Unit price from a line total: exact when it divides, else to the nearest minor unit
-    (the order's paid total stays the platform's own figure)."""
+    (the order's paid total stays the platform's own figure).
+
+    Cached: a shop's line totals repeat, and Money is immutable."""
+    if quantity < 1:
+        raise ValueError(f"a line of {line_total} {currency} has quantity {quantity}")
     if isinstance(line_total, str):
         whole = Money.parse(line_total, currency)
         if whole.minor % quantity == 0:  # the usual case, in whole numbers
@@ -35,7 +41,8 @@ def parse_time(text: str, *, naive_zone: timezone | ZoneInfo = UTC) -> datetime:
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=naive_zone)
-    return moment.astimezone(UTC)
+    # Most platforms send UTC already: converting it again would only copy it.
+    return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
 
 
 def from_epoch(seconds: int | float) -> datetime:

@@ -12,8 +12,12 @@ an order updated without its claims, or claims without their order.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import queue
+import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -25,7 +29,9 @@ from fulfill.errors import FulfillError
 from fulfill.services.platform_claims import apply_synced_claims
 from fulfill.services.progress import CancelToken, Progress, no_progress
 from fulfill.storage import Store
+from fulfill.storage.orders import atomic
 from fulfill.storage.sync_state import SyncRepository, SyncState
+from fulfill.translation import _, ngettext
 
 log = logging.getLogger(__name__)
 
@@ -67,18 +73,26 @@ def sync_account(
     with store.errors():
         log_id = repo.start_log(account_id)
     label = connector.account.display_name
-    progress(0.0, f"{label}: asking for orders changed since "
-                  f"{window.since:%Y-%m-%d %H:%M} UTC" if window.since else f"{label}: first sync")
+    if window.since:
+        progress(0.0, _("{account}: asking for orders changed since {time} UTC").format(
+            account=label, time=f"{window.since:%Y-%m-%d %H:%M}"))
+    else:
+        progress(0.0, _("{account}: first sync").format(account=label))
     commits = GroupedCommits(store)
     try:
-        for page in prefetched(connector.fetch(window, cursor)):
-            if cancel:
-                cancel.check()
-            commits.begin()
-            _save_page(store, repo, account_id, page, window, state.watermark, report)
-            commits.commit_if_due()
-            progress(-1.0, f"{label}: {report.fetched:,} orders read, {report.created:,} new, "
-                           f"{report.changed:,} changed")
+        with paced_for_bulk_work(), roomy_page_cache(store):
+            for page in prefetched(connector.fetch(window, cursor)):
+                if cancel:
+                    cancel.check()
+                commits.begin()
+                _save_page(store, repo, account_id, page, window, state.watermark, report)
+                commits.commit_if_due()
+                progress(-1.0, ngettext(
+                    "{account}: {read} order read, {new} new, {changed} changed",
+                    "{account}: {read} orders read, {new} new, {changed} changed",
+                    report.fetched).format(account=label, read=f"{report.fetched:,}",
+                                           new=f"{report.created:,}",
+                                           changed=f"{report.changed:,}"))
         with store.errors(), store.db.atomic():
             repo.save_state(account_id, SyncState(window.until))
             repo.finish_log(log_id, fetched=report.fetched, created=report.created,
@@ -99,9 +113,77 @@ def sync_account(
         except FulfillError:
             log.exception("Could not write the sync log")
         raise
-    progress(1.0, f"{label}: done — {report.created:,} new, {report.changed:,} changed, "
-                  f"{report.problems:,} with problems")
+    progress(1.0, _("{account}: done — {new} new, {changed} changed, {problems} with "
+                    "problems").format(account=label, new=f"{report.created:,}",
+                                       changed=f"{report.changed:,}",
+                                       problems=f"{report.problems:,}"))
     return report
+
+
+# Interpreter settings for the length of a sync; see paced_for_bulk_work.
+SWITCH_INTERVAL_S = 0.0005
+GC_YOUNG_THRESHOLD = 10_000
+_pacing_lock = threading.Lock()
+_paced_runs = 0
+_unpaced: tuple[float, tuple[int, ...]] = (0.005, (700, 10, 10))
+
+
+@contextlib.contextmanager
+def paced_for_bulk_work() -> Iterator[None]:
+    """Two process-wide interpreter settings, changed while pages stream in, then put back.
+
+    The fetching thread needs the interpreter lock only briefly, a few times per page, but
+    by default it waits up to 5 ms each time for the saving thread to let go of it: beside
+    a thread busy in Python, a plain fetch loop took three times as long; with a 0.5 ms
+    switch interval, 40% longer. And the cyclic garbage collector ran some 280
+    times per 10,000 orders (a tenth of a second, three runs over every object of the
+    process) for objects that reference counting frees anyway: its youngest generation may
+    now grow to GC_YOUNG_THRESHOLD objects first. Overlapping syncs share one change.
+    """
+    global _paced_runs, _unpaced
+    with _pacing_lock:
+        if _paced_runs == 0:
+            _unpaced = (sys.getswitchinterval(), gc.get_threshold())
+            sys.setswitchinterval(min(_unpaced[0], SWITCH_INTERVAL_S))
+            young, *older = _unpaced[1]
+            if young:  # 0: collection is off, and stays so
+                gc.set_threshold(max(young, GC_YOUNG_THRESHOLD), *older)
+        _paced_runs += 1
+    try:
+        yield
+    finally:
+        with _pacing_lock:
+            _paced_runs -= 1
+            if _paced_runs == 0:
+                sys.setswitchinterval(_unpaced[0])
+                gc.set_threshold(*_unpaced[1])
+
+
+# The store's page cache during a sync, in KiB. With SQLite's default 2 MB, a commit's worth
+# of orders spilled to the write-ahead log before the commit, and pages needed again were
+# read back from it: for 10,000 orders, 80 MB read in 20,000 calls instead of 40 MB in
+# 9,500, and up to a tenth of a second more processor time.
+SYNC_PAGE_CACHE_KIB = 16_384
+
+
+@contextlib.contextmanager
+def roomy_page_cache(store: Store) -> Iterator[None]:
+    """A page cache of SYNC_PAGE_CACHE_KIB for the store's connection, then the one before."""
+    db = store.db
+    with store.errors():
+        before = db.execute("PRAGMA cache_size").fetchone()[0]  # < 0: KiB, > 0: pages
+        page_kib = db.execute("PRAGMA page_size").fetchone()[0] / 1024
+        roomy = (-before if before < 0 else before * page_kib) < SYNC_PAGE_CACHE_KIB
+        if roomy:
+            db.execute(f"PRAGMA cache_size = -{SYNC_PAGE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        if roomy:
+            try:
+                db.execute(f"PRAGMA cache_size = {before}")
+            except sqlite3.Error:  # only memory is at stake: the run's own outcome matters
+                log.warning("Could not put the store's page cache back", exc_info=True)
 
 
 class GroupedCommits:
@@ -110,10 +192,12 @@ class GroupedCommits:
     Each page is saved whole or not at all (a savepoint) with the cursor after it, so a run
     killed before a commit resumes from the last committed page: nothing lost, nothing doubled,
     at most `every_s` of work fetched again. One commit per page was a sixth of a full sync,
-    mostly the full-text index flushing its segments.
+    mostly the full-text index flushing its segments. A commit also copies what it wrote from
+    the write-ahead log into the store file; the last one is waited for at the end of the run,
+    so commits of a third of a second keep it short (1 s: 40-70 ms; 0.3 s: under 20 ms).
     """
 
-    def __init__(self, store: Store, every_s: float = 1.0) -> None:
+    def __init__(self, store: Store, every_s: float = 0.3) -> None:
         self.store = store
         self.every_s = every_s
         self.started: float | None = None
@@ -187,7 +271,7 @@ def prefetched(pages: Iterator[Page]) -> Iterator[Page]:
 
 def _save_page(store: Store, repo: SyncRepository, account_id: int, page: Page,
                window: SyncWindow, watermark: datetime | None, report: SyncReport) -> None:
-    with store.errors(), store.db.atomic():
+    with store.errors(), atomic(store.db, "sync_page"):
         result = store.orders.save(page.orders, actor="sync")
         if repo.has_problems(account_id):
             for order in page.orders:

@@ -10,8 +10,11 @@ from sqlite_utils import Database
 
 def utc_text(moment: datetime) -> str:
     """Stored form of a time: UTC, to the second, sortable as text."""
-    # isoformat is several times faster than strftime, and a sync stamps every order.
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+    # isoformat is several times faster than strftime, and a sync stamps every order twice;
+    # a time already in UTC (what the mappers make) is written without converting it.
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="seconds")[:-6] + "Z"
 
 
 def parse_utc_text(text: str) -> datetime:

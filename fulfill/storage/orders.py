@@ -6,10 +6,12 @@ its lines and search document in one transaction, and a status change goes to th
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from typing import Any
 
 import orjson
@@ -56,8 +58,29 @@ def insert_rows(conn, head: str, rows: list[tuple]) -> list[tuple]:
     for start in range(0, len(rows), per_statement):
         chunk = rows[start : start + per_statement]
         sql = f"{head} VALUES {', '.join([placeholder] * len(chunk))}{returning}"
-        returned += conn.execute(sql, [value for row in chunk for value in row]).fetchall()
+        returned += conn.execute(sql, list(chain.from_iterable(chunk))).fetchall()
     return returned
+
+
+@contextlib.contextmanager
+def atomic(db: Database, name: str = "orders_save") -> Iterator[None]:
+    """db.atomic() under a fixed savepoint name. sqlite-utils asks the operating system for
+    a random name for each savepoint: a system call, and a new statement to compile, twice
+    per page of a sync. SQLite nests savepoints of one name correctly."""
+    conn = db.conn
+    if not conn.in_transaction:
+        with db.atomic():
+            yield
+        return
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:  # an error may have ended the whole transaction already
+            conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            conn.execute(f"RELEASE SAVEPOINT {name}")
+        raise
+    conn.execute(f"RELEASE SAVEPOINT {name}")
 
 
 @dataclass
@@ -67,7 +90,7 @@ class _Batch:
     lines: list[tuple] = field(default_factory=list)
     search: list[tuple] = field(default_factory=list)
     audit: list[tuple] = field(default_factory=list)
-    new: dict[tuple[int, str], Order] = field(default_factory=dict)
+    new: dict[tuple[int, str], tuple[Order, list[Any], list[tuple]]] = field(default_factory=dict)
 
     def write(self, conn) -> None:
         insert_rows(conn, _LINES_HEAD, self.lines)
@@ -92,14 +115,23 @@ def _text_dict(text: AddressText) -> dict[str, str]:
             "region": text.region, "company": text.company}
 
 
-def _json_text(data: Any) -> str:
-    """Compact JSON text. orjson is several times faster than json.dumps, which was the
+def _json_bytes(data: Any) -> bytes:
+    """Compact JSON as UTF-8. orjson is several times faster than json.dumps, which was the
     largest Python cost of saving a synced order; the stdlib covers what orjson refuses
-    (integers beyond 64 bits)."""
+    (integers beyond 64 bits). orjson's options for keys that are not text and for other
+    types cost a third more, so they are used only for data that needs them."""
     try:
-        return orjson.dumps(data, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
+        return orjson.dumps(data)
     except orjson.JSONEncodeError:
-        return json.dumps(data, ensure_ascii=False, default=str, separators=(",", ":"))
+        pass
+    try:
+        return orjson.dumps(data, default=str, option=orjson.OPT_NON_STR_KEYS)
+    except orjson.JSONEncodeError:
+        return json.dumps(data, ensure_ascii=False, default=str, separators=(",", ":")).encode()
+
+
+def _json_text(data: Any) -> str:
+    return _json_bytes(data).decode()
 
 
 def _address_json(address: Address) -> str:
@@ -127,21 +159,25 @@ def _order_values(order: Order) -> tuple[list[Any], list[tuple]]:
         (n, line.sku, line.title, line.quantity, line.unit_price.minor, line.platform_line_id)
         for n, line in enumerate(order.lines, start=1)
     ]
-    latin = order.ship_to.latin
+    address = order.ship_to
+    latin = address.latin
     values: list[Any] = [
         order.account_id, order.platform_order_id, order.order_number, order.status.value,
         audit.utc_text(order.ordered_at),
         audit.utc_text(order.updated_at) if order.updated_at else None,
-        order.buyer_name, order.buyer_email, order.ship_to.typed.name,
-        latin.name if latin else "", order.ship_to.country_code, _address_json(order.ship_to),
-        order.currency, sum(line.unit_price.minor * line.quantity for line in order.lines), _minor(order.shipping), _minor(order.tax),
-        _minor(order.discount), order.grand_total.minor, order.item_count, order.note,
+        order.buyer_name, order.buyer_email, address.typed.name,
+        latin.name if latin else "", address.country_code, _address_json(address),
+        order.currency, sum([line[4] * line[3] for line in lines]), _minor(order.shipping),
+        _minor(order.tax), _minor(order.discount), order.grand_total.minor,
+        sum([line[3] for line in lines]), order.note,
     ]
-    raw = _json_text(order.raw)
+    raw = _json_bytes(order.raw)
     # repr of str/int/None is exact and stable, and much cheaper than encoding JSON again.
+    # The hash is of the same bytes as ever: stored orders keep matching their hash.
     digest = hashlib.sha256(repr((values, lines)).encode())
-    digest.update(raw.encode())
-    return [*values, raw, digest.hexdigest()], lines
+    digest.update(raw)
+    values += (raw.decode(), digest.hexdigest())
+    return values, lines
 
 
 def _has_blanks(order: Order) -> bool:
@@ -157,10 +193,13 @@ def _fill_blanks(new: AddressText, old: AddressText) -> AddressText:
 
 def _search_document(order: Order) -> tuple[str, str, str, str]:
     address = order.ship_to
-    forms = [address.typed] + ([address.latin] if address.latin else [])
-    names = [order.buyer_name, order.buyer_email] + [f.name for f in forms]
-    places = [line for f in forms for line in f.lines()[1:]]
-    places += [address.postal_code, address.phone, address.country_code]
+    typed, latin = address.typed, address.latin
+    names = [order.buyer_name, order.buyer_email, typed.name]
+    places = typed.lines()[1:]
+    if latin:
+        names.append(latin.name)
+        places += latin.lines()[1:]
+    places += (address.postal_code, address.phone, address.country_code)
     items = [part for line in order.lines for part in (line.sku, line.title)]
     return tuple(index_forms(  # type: ignore[return-value]
         f"{order.order_number} {order.platform_order_id}", " ".join(names), " ".join(places),
@@ -180,38 +219,40 @@ class OrderRepository:
         now = audit.now_text()
         orders = list(orders)
         batch = _Batch()
-        with self.db.atomic():
+        with atomic(self.db):
             known = self._existing(orders)
             for order in orders:
                 key = (order.account_id, order.platform_order_id)
                 existing = known.get(key)
+                values, lines = _order_values(order)
                 if existing is None or key in batch.new:
                     if key not in batch.new:
                         result.created += 1
-                    batch.new[key] = order  # listed twice in one batch: the later one wins
+                    # Listed twice in one batch: the later one wins.
+                    batch.new[key] = (order, values, lines)
                     continue
-                order.id = self._save_one(order, existing, now, actor, result, batch)
+                order.id = self._save_one(order, values, lines, existing, now, actor, result,
+                                          batch)
                 known[key] = (order.id, order.status.value, None)
             self._insert_new(batch, now, actor)
             batch.write(self.db.conn)
         for order in orders:
             if order.id is None:  # an earlier copy of an order listed twice
-                order.id = batch.new[(order.account_id, order.platform_order_id)].id
+                order.id = batch.new[(order.account_id, order.platform_order_id)][0].id
         result.ids = [order.id for order in orders]  # type: ignore[misc]
         return result
 
     def _insert_new(self, batch: _Batch, now: str, actor: str) -> None:
         """Insert the new orders of a batch and queue their lines, search text and audit."""
         pending = list(batch.new.values())
-        prepared = [_order_values(order) for order in pending]
-        rows = [(*values, now, now) for values, _ in prepared]
+        rows = [(*values, now, now) for _, values, _ in pending]
         ids = {(r[0], r[1]): r[2] for r in insert_rows(
             self.db.conn, f"{_INSERT_ORDER_HEAD} RETURNING account_id, platform_order_id, id", rows)}
-        for order, (_, lines) in zip(pending, prepared, strict=True):
+        for order, _, lines in pending:
             order.id = order_id = ids[(order.account_id, order.platform_order_id)]
             batch.audit.append((now, "order", order_id, "created", "", order.status.value,
                                 actor, ""))
-            batch.lines.extend((order_id, *line) for line in lines)
+            batch.lines += [(order_id, *line) for line in lines]
             batch.search.append((order_id, *_search_document(order)))
 
     def _existing(self, orders: list[Order]) -> dict[tuple[int, str], tuple[int, str, str | None]]:
@@ -230,10 +271,9 @@ class OrderRepository:
                 found.update(((account_id, r[0]), (r[1], r[2], r[3])) for r in rows)
         return found
 
-    def _save_one(self, order: Order, existing: tuple[int, str, str | None], now: str,
-                  actor: str, result: SaveResult, batch: _Batch) -> int:
-        values, lines = _order_values(order)
-        conn = self.db.conn
+    def _save_one(self, order: Order, values: list[Any], lines: list[tuple],
+                  existing: tuple[int, str, str | None], now: str, actor: str,
+                  result: SaveResult, batch: _Batch) -> int:
         if existing[2] == values[-1]:
             result.unchanged += 1
             return existing[0]
@@ -242,6 +282,7 @@ class OrderRepository:
             if existing[2] == values[-1]:
                 result.unchanged += 1
                 return existing[0]
+        conn = self.db.conn
         order_id, old_status = existing[0], existing[1]
         conn.execute(_UPDATE_ORDER, (*values, now, order_id))
         conn.execute("DELETE FROM order_lines WHERE order_id = ?", (order_id,))
@@ -252,7 +293,7 @@ class OrderRepository:
         else:
             batch.audit.append((now, "order", order_id, "updated", "", "", actor, ""))
         result.changed += 1
-        batch.lines.extend((order_id, *line) for line in lines)
+        batch.lines += [(order_id, *line) for line in lines]
         batch.search.append((order_id, *_search_document(order)))
         return order_id
 

@@ -26,7 +26,11 @@ def index_form(text: str) -> str:
 
 def index_forms(*texts: str) -> list[str]:
     """index_form of each text, done in one pass (a sync indexes four texts per order)."""
-    joined = "\x1f".join(text.replace("\x1f", " ") for text in texts)
+    joined = "\x1f".join(texts)
+    if joined.count("\x1f") != len(texts) - 1:  # a separator inside a text: make it a space
+        joined = "\x1f".join(text.replace("\x1f", " ") for text in texts)
+    if joined.isascii():  # NFKC leaves ASCII as it is, and it holds no CJK: nothing to do
+        return joined.split("\x1f")
     return index_form(joined).split("\x1f")
 
 

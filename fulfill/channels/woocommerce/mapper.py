@@ -30,7 +30,8 @@ def map_order(payload: dict[str, Any], account_id: int) -> Order:
         status = STATUSES[payload["status"]]
     except KeyError:
         raise ValueError(f"unknown WooCommerce status {payload['status']!r}") from None
-    refunded = sum((abs(Decimal(r["total"])) for r in payload.get("refunds") or []), Decimal(0))
+    refunds = payload.get("refunds")
+    refunded = sum((abs(Decimal(r["total"])) for r in refunds), Decimal(0)) if refunds else 0
     # Woo keeps a partly refunded order "processing" or "completed"; say so on the desk.
     if refunded and status in (OrderStatus.AWAITING_SHIPMENT, OrderStatus.ON_HOLD, OrderStatus.SHIPPED):
         status = OrderStatus.PARTIALLY_REFUNDED
