@@ -54,34 +54,16 @@ class ExportSettingsDialog(QDialog):
         self.worker = worker
         self.setWindowTitle(_("Export paperwork settings"))
         self.setMinimumWidth(600)
-        self.rate_dates = QButtonGroup(self)
-        rate_box = QGroupBox(_("Exchange rate"))
-        rate_layout = QVBoxLayout(rate_box)
-        rate_layout.addWidget(muted(_("Each export converts at the customs rate of the week of "
-                                      "its shipping date (the Korean day it left), or of its "
-                                      "declaration's acceptance date when you entered one.")))
-        rate_row = QHBoxLayout()
-        for n, (value, words) in enumerate(RATE_DATES):
-            button = QRadioButton(_(words))
-            button.setChecked(value is settings.rate_date)
-            self.rate_dates.addButton(button, n)
-            rate_row.addWidget(button)
-        rate_row.addStretch(1)
-        rate_layout.addLayout(rate_row)
-        self.fob_bases = QButtonGroup(self)
-        fob_box = QGroupBox(_("FOB value"))
-        fob_layout = QVBoxLayout(fob_box)
-        fob_layout.addWidget(muted(_("FOB is the goods' value as the invoice and CN 23 declare "
-                                     "it. Postage the buyer paid is freight beyond loading in "
-                                     "Korea, so it is left out by default.")))
-        fob_row = QHBoxLayout()
-        for n, (value, words) in enumerate(FOB_BASES):
-            button = QRadioButton(_(words))
-            button.setChecked(value is settings.fob_basis)
-            self.fob_bases.addButton(button, n)
-            fob_row.addWidget(button)
-        fob_row.addStretch(1)
-        fob_layout.addLayout(fob_row)
+        rate_box, self.rate_dates = self._choices(
+            _("Exchange rate"), _("Each export converts at the customs rate of the week of "
+                                  "its shipping date (the Korean day it left), or of its "
+                                  "declaration's acceptance date when you entered one."),
+            RATE_DATES, settings.rate_date)
+        fob_box, self.fob_bases = self._choices(
+            _("FOB value"), _("FOB is the goods' value as the invoice and CN 23 declare it. "
+                              "Postage the buyer paid is freight beyond loading in Korea, so "
+                              "it is left out by default."),
+            FOB_BASES, settings.fob_basis)
         limits_box = QGroupBox(_("Simplified export declaration limit (FOB in won)"))
         limits_layout = QVBoxLayout(limits_box)
         limits_layout.addWidget(muted(_("Orders worth more than the limit in force on their "
@@ -133,6 +115,20 @@ class ExportSettingsDialog(QDialog):
         self.body = body
         screen = self.screen().availableGeometry()
         self.resize(720, min(body.sizeHint().height() + 50, int(screen.height() * 0.9)))
+
+    def _choices(self, title: str, note: str, choices, current) -> tuple[QGroupBox, QButtonGroup]:
+        """A group of one-line radio buttons under its explaining note."""
+        box, group = QGroupBox(title), QButtonGroup(self)
+        layout, row = QVBoxLayout(box), QHBoxLayout()
+        layout.addWidget(muted(note))
+        for n, (value, words) in enumerate(choices):
+            button = QRadioButton(_(words))
+            button.setChecked(value is current)
+            group.addButton(button, n)
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        return box, group
 
     def add_limit(self, limit: DatedLimit) -> None:
         since = QDateEdit(calendarPopup=True)

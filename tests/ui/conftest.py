@@ -58,6 +58,28 @@ def window(qtbot, desk_store, ui_settings):
     return win
 
 
+def open_desk(qtbot, path, settings):
+    """The main window on the store at `path`, shown with its orders listed."""
+    from fulfill.ui.main_window import MainWindow
+
+    window = MainWindow(path, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=10_000)
+    return window
+
+
+@pytest.fixture
+def warnings(monkeypatch):
+    """Refusals a screen shows in a message box, captured instead of waiting for a click."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda _parent, _title, text, *a, **k: shown.append(text))
+    return shown
+
+
 def type_text(widget, text: str) -> None:
     """Type any characters, as an input method would deliver them.
 

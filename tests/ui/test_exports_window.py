@@ -23,6 +23,7 @@ from fulfill.services.export_figures import FigureKey
 from fulfill.storage import Store
 from tests.conftest import FIXED_NOW, fresh_copy, seeded_demo_file
 from tests.documents import pdf_tools
+from tests.ui.conftest import open_desk
 
 QUARTER = Period.quarter(2026, 3)  # the demo's last quarter at FIXED_NOW
 
@@ -40,21 +41,7 @@ def shop(seeded, tmp_path):
 
 @pytest.fixture
 def desk(qtbot, shop, ui_settings):
-    from fulfill.ui.main_window import MainWindow
-
-    window = MainWindow(shop, settings=ui_settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=10_000)
-    return window
-
-
-@pytest.fixture
-def warnings(monkeypatch):
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning",
-                        lambda _parent, _title, text, *a, **k: shown.append(text))
-    return shown
+    return open_desk(qtbot, shop, ui_settings)
 
 
 def open_exports(qtbot, desk, period: Period = QUARTER):

@@ -10,7 +10,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox
 
 from fulfill.domain import Money
 from fulfill.domain.returns import (
@@ -24,6 +23,7 @@ from fulfill.ui.return_detail import OVERDUE_TINT
 from fulfill.ui.return_dialogs import NewReturnDialog, RefundDialog
 from tests.conftest import fresh_copy, seeded_demo_file
 from tests.documents import pdf_tools
+from tests.ui.conftest import open_desk
 
 NOW = datetime.now(UTC)  # the screen measures days open against the clock
 
@@ -40,22 +40,7 @@ def shop(seeded, tmp_path):
 
 @pytest.fixture
 def desk(qtbot, shop, station_settings):
-    from fulfill.ui.main_window import MainWindow
-
-    window = MainWindow(shop, settings=station_settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=10_000)
-    return window
-
-
-@pytest.fixture
-def warnings(monkeypatch):
-    """Refusals the screen shows in a message box, captured instead of waiting for a click."""
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning",
-                        lambda _parent, _title, text, *a, **k: shown.append(text))
-    return shown
+    return open_desk(qtbot, shop, station_settings)
 
 
 def open_returns(qtbot, desk):
