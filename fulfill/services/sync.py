@@ -29,7 +29,7 @@ from fulfill.errors import FulfillError
 from fulfill.services.platform_claims import apply_synced_claims
 from fulfill.services.progress import CancelToken, Progress, no_progress
 from fulfill.storage import Store
-from fulfill.storage.orders import atomic
+from fulfill.storage.database import atomic
 from fulfill.storage.sync_state import SyncRepository, SyncState
 from fulfill.translation import _, ngettext
 

@@ -6,10 +6,9 @@ its lines and search document in one transaction, and a status change goes to th
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from typing import Any
@@ -21,7 +20,7 @@ from fulfill.domain import (
     Address, AddressText, Money, Order, OrderLine, OrderStatus, Shipment, ShipmentStatus,
 )
 from fulfill.storage import audit
-from fulfill.storage.database import in_chunks, marks
+from fulfill.storage.database import atomic, in_chunks, marks
 from fulfill.storage.search_text import index_forms
 
 _ORDER_COLUMNS = (
@@ -60,27 +59,6 @@ def insert_rows(conn, head: str, rows: list[tuple]) -> list[tuple]:
         sql = f"{head} VALUES {', '.join([placeholder] * len(chunk))}{returning}"
         returned += conn.execute(sql, list(chain.from_iterable(chunk))).fetchall()
     return returned
-
-
-@contextlib.contextmanager
-def atomic(db: Database, name: str = "orders_save") -> Iterator[None]:
-    """db.atomic() under a fixed savepoint name. sqlite-utils asks the operating system for
-    a random name for each savepoint: a system call, and a new statement to compile, twice
-    per page of a sync. SQLite nests savepoints of one name correctly."""
-    conn = db.conn
-    if not conn.in_transaction:
-        with db.atomic():
-            yield
-        return
-    conn.execute(f"SAVEPOINT {name}")
-    try:
-        yield
-    except BaseException:
-        if conn.in_transaction:  # an error may have ended the whole transaction already
-            conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
-            conn.execute(f"RELEASE SAVEPOINT {name}")
-        raise
-    conn.execute(f"RELEASE SAVEPOINT {name}")
 
 
 @dataclass

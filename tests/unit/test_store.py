@@ -1,14 +1,34 @@
 """The store: creation, idempotent upsert, audit log and full-text search, on a real file."""
 
+import shutil
+from pathlib import Path
+
 from fulfill.domain import OrderStatus, Platform
 from fulfill.storage import Store
+from fulfill.storage.database import NEW_STORE_PAGE_SIZE
 from fulfill.storage.order_queries import OrderFilter, OrderSort, desk_rows, order_ids, status_counts
 from tests.factories import account, chinese_address, order
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
 def test_new_store_is_wal_with_foreign_keys(store):
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_new_store_has_large_pages_and_an_older_store_keeps_its_own(store, tmp_path):
+    # Large pages keep an order's platform payload out of overflow chains (see database.py).
+    assert store.db.execute("PRAGMA page_size").fetchone()[0] == NEW_STORE_PAGE_SIZE
+    older = tmp_path / "older.sqlite"
+    shutil.copy(FIXTURES / "store_schema_v6.sqlite", older)
+    with Store.open(older) as opened:
+        assert opened.db.execute("PRAGMA page_size").fetchone()[0] == 4096
+        before = opened.orders.count()
+        acc = opened.accounts.add(account())
+        opened.orders.save([order(acc.id)])
+    with Store.open(older) as reopened:
+        assert reopened.orders.count() == before + 1
 
 
 def test_saving_twice_changes_nothing(store):
