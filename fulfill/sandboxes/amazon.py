@@ -184,6 +184,11 @@ class AmazonSandbox(Sandbox):
         return url
 
     # --- routing -----------------------------------------------------------------------
+    def recorded_tracking(self) -> list[tuple[str, str]]:
+        with self.lock:
+            return [(order_id, package["trackingNumber"])
+                    for order_id, packages in self.confirmations.items() for package in packages]
+
     def route(self, request: SandboxRequest) -> SandboxReply:
         if request.path == "/auth/o2/token" and request.method == "POST":
             return self._lwa(request)

@@ -101,6 +101,10 @@ class CoupangSandbox(CoupangShop):
             return _denied("Invalid signature.")
         return None
 
+    def recorded_tracking(self) -> list[tuple[str, str]]:
+        with self.lock:
+            return [(str(i["shipmentBoxId"]), i["invoiceNumber"]) for i in self.invoices]
+
     def route(self, request: SandboxRequest) -> SandboxReply:
         match = _PATH.match(request.path)
         if not match:

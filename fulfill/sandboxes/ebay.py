@@ -246,6 +246,12 @@ class EbaySandbox(Sandbox):
                       "The request limit has been reached for the resource.")
 
     # --- routing ---------------------------------------------------------------------------
+    def recorded_tracking(self) -> list[tuple[str, str]]:
+        with self.lock:
+            return [(order_id, f["shipmentTrackingNumber"])
+                    for order_id, done in self.fulfillments.items() for f in done
+                    if f["shipmentTrackingNumber"]]
+
     def route(self, request: SandboxRequest) -> SandboxReply:
         if request.path == "/identity/v1/oauth2/token" and request.method == "POST":
             return self._token(request)

@@ -192,6 +192,11 @@ class EtsySandbox(Sandbox):
                 "x-limit-per-day": str(self.daily_limit),
                 "x-remaining-today": str(max(0, self.daily_limit - self.used_today))}
 
+    def recorded_tracking(self) -> list[tuple[str, str]]:
+        with self.lock:
+            return [(str(post["receipt_id"]), post["tracking_code"])
+                    for post in self.tracking_posts if post.get("tracking_code")]
+
     def route(self, request: SandboxRequest) -> SandboxReply:
         if self._throttle_next:
             self._throttle_next -= 1

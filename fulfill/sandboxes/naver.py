@@ -230,6 +230,17 @@ class NaverSandbox(Sandbox):
                 json.dumps(reply.body, ensure_ascii=False).encode()
         return super().handle(request)
 
+    def recorded_tracking(self) -> list[tuple[str, str]]:
+        """Per order: Naver dispatches product orders, one per line, often with one number."""
+        with self.lock:
+            seen: list[tuple[str, str]] = []
+            for entry in self.dispatches:
+                pair = (str(self.items[entry["productOrderId"]]["order"]["orderId"]),
+                        entry["trackingNumber"])
+                if pair not in seen:
+                    seen.append(pair)
+            return seen
+
     def route(self, request: SandboxRequest) -> SandboxReply:
         if self.allowed_ips is not None and CALLER_IP not in self.allowed_ips:
             return gateway_error("GW.IP_NOT_ALLOWED")

@@ -160,6 +160,10 @@ class Qoo10Sandbox(Sandbox):
                                                       "Server": "cloudflare"})
 
     # --- serving -------------------------------------------------------------------------
+    def recorded_tracking(self) -> list[tuple[str, str]]:
+        with self.lock:
+            return [(s["OrderNo"], s["TrackingNo"]) for s in self.shipments]
+
     def route(self, request: SandboxRequest) -> SandboxReply:
         service = SERVICE[self.site]
         if not request.path.lower().startswith(service.lower()):

@@ -74,6 +74,12 @@ class Sandbox(abc.ABC):
     def route(self, request: SandboxRequest) -> SandboxReply:
         """Answer one request the way the platform would."""
 
+    def recorded_tracking(self) -> list[tuple[str, str]]:
+        """(platform order id, tracking number) of every shipment this stand-in accepted,
+        oldest first; the order id as fulfill stores it. What a seller would see on the
+        platform's own order page after a write-back. None for one that takes no shipments."""
+        return []
+
     def throttle_reply(self, wait_s: float) -> SandboxReply:
         """How this platform says "too many requests" (override for platform specifics)."""
         return SandboxReply(429, {"error": "Too many requests"}, {"Retry-After": f"{wait_s:.2f}"})

@@ -274,6 +274,10 @@ class ShopeeSandbox(Sandbox):
                                   "refresh_token": self.refresh_token, "expire_in": 14400,
                                   "partner_id": int(PARTNER_ID), "shop_id": int(SHOP_ID)})
 
+    def recorded_tracking(self) -> list[tuple[str, str]]:
+        with self.lock:
+            return [(s["order_sn"], s["tracking_number"]) for s in self.shipments]
+
     def route(self, request: SandboxRequest) -> SandboxReply:
         if request.path == TOKEN_PATH and request.method == "POST":
             return self._refresh(request)

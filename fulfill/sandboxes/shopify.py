@@ -292,6 +292,12 @@ class ShopifySandbox(Sandbox):
                                             "request rates to resume uninterrupted service."},
                             {"Retry-After": f"{wait_s:.2f}", "X-Shopify-API-Version": VERSION})
 
+    def recorded_tracking(self) -> list[tuple[str, str]]:
+        with self.lock:
+            return [(f"gid://shopify/Order/{order_id}", f["tracking_number"])
+                    for order_id, done in self.fulfillments.items() for f in done
+                    if f.get("tracking_number")]
+
     def route(self, request: SandboxRequest) -> SandboxReply:
         headers = {"X-Shopify-API-Version": VERSION}
         if request.headers.get("x-shopify-access-token") != TOKEN:

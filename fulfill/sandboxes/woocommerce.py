@@ -117,6 +117,11 @@ class WooCommerceSandbox(Sandbox):
             return base64.b64decode(header[6:]).decode() == f"{KEY}:{SECRET}"
         return request.arg("consumer_key") == KEY and request.arg("consumer_secret") == SECRET
 
+    def recorded_tracking(self) -> list[tuple[str, str]]:
+        with self.lock:
+            return [(str(order_id), t["tracking_number"])
+                    for order_id, items in self.trackings.items() for t in items]
+
     def route(self, request: SandboxRequest) -> SandboxReply:
         if not self._authorised(request):
             return SandboxReply(401, {"code": "woocommerce_rest_cannot_view",

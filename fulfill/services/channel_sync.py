@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from fulfill.domain import ChannelAccount
 from fulfill.errors import FulfillError
 from fulfill.services.channels import (
-    AccountSyncResult, active_accounts, as_fulfill_error, connector_class, deliver_write_backs,
-    sync_accounts,
+    AccountSyncResult, SandboxConfirmation, active_accounts, as_fulfill_error, connector_class,
+    deliver_write_backs, sandbox_confirmations, sync_accounts,
 )
 from fulfill.services.outbox import DeliveryReport
 from fulfill.services.progress import CancelToken, Progress, no_progress
@@ -41,6 +41,7 @@ class SyncOutcome:
     cancelled: bool = False
     delivery: DeliveryReport | None = None
     delivery_error: FulfillError | None = None
+    sandbox_shows: list[SandboxConfirmation] = field(default_factory=list)
     finished_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
@@ -110,6 +111,7 @@ def sync_all(store: Store, account_id: int | None = None, progress: Progress = n
         progress(-1.0, _("Sending tracking numbers to the platforms…"))
         try:
             outcome.delivery = deliver_write_backs(store)
+            outcome.sandbox_shows = sandbox_confirmations(store, outcome.delivery.sent)
         except Exception as error:
             log.exception("Write-back delivery failed")
             outcome.delivery_error = as_fulfill_error(error)

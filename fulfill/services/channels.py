@@ -19,7 +19,7 @@ from fulfill.channels.base import Connector, CredentialField
 from fulfill.channels.registry import KINDS
 from fulfill.domain import ChannelAccount, Platform
 from fulfill.errors import FulfillError
-from fulfill.services.outbox import DeliveryReport, deliver_due
+from fulfill.services.outbox import DeliveryReport, SentTracking, deliver_due
 from fulfill.services.progress import CancelToken, Cancelled, Progress, no_progress
 from fulfill.services.sync import SyncReport, sync_account
 from fulfill.storage import Store
@@ -79,6 +79,32 @@ def running_sandbox(platform: Platform):
             sandbox.start()
             _sandboxes[platform] = sandbox
         return _sandboxes[platform]
+
+
+@dataclass(frozen=True)
+class SandboxConfirmation:
+    """A tracking number a sandbox account's stand-in shows on its order after a write-back."""
+
+    account: str
+    order_number: str
+    tracking_number: str
+
+
+def sandbox_confirmations(store: Store, sent: list[SentTracking]) -> list[SandboxConfirmation]:
+    """Of the tracking numbers just sent to sandbox accounts, those the stand-in now shows,
+    read from the stand-in itself: what a seller would check on the platform's order page."""
+    accounts = {a.id: a for a in store.accounts.all()}
+    shown = []
+    for item in sent:
+        account = accounts.get(item.account_id)
+        if account is None or not is_sandbox(account):
+            continue
+        recorded = running_sandbox(account.platform).recorded_tracking()
+        if (item.platform_order_id, item.tracking_number) in recorded:
+            order = store.orders.get(item.order_id)
+            number = order.order_number if order else item.platform_order_id
+            shown.append(SandboxConfirmation(account.name, number, item.tracking_number))
+    return shown
 
 
 def stop_sandboxes() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from fulfill.channels.base import Connector, ShipmentNotice, ShippedLine
@@ -26,11 +26,22 @@ FIRST_RETRY_S = 30
 MAX_RETRY_S = 6 * 3600
 
 
+@dataclass(frozen=True)
+class SentTracking:
+    """A tracking number the platform accepted for one order."""
+
+    account_id: int
+    order_id: int
+    platform_order_id: str
+    tracking_number: str
+
+
 @dataclass
 class DeliveryReport:
     delivered: int = 0
     retrying: int = 0
     failed: int = 0
+    sent: list[SentTracking] = field(default_factory=list)
 
 
 def ship_order(store: Store, order_id: int, *, carrier: str, tracking_number: str,
@@ -112,4 +123,7 @@ def deliver_due(store: Store, connector_for: Callable[[int], Connector], *,
             with store.errors():
                 outbox.mark_done(item.id)
             report.delivered += 1
+            report.sent.append(SentTracking(item.account_id, item.order_id,
+                                            item.payload["platform_order_id"],
+                                            item.payload["tracking_number"]))
     return report

@@ -45,6 +45,8 @@ from fulfill.ui.store_worker import StoreWorker, run_in_thread
 
 log = logging.getLogger(__name__)
 
+SANDBOX_SHOWS_LISTED = 3  # more would push the rest of the notice out of view
+
 INTERVAL_KEY = "sync/interval_min"
 INTERVALS = ((0, _("Off")),) + tuple(
     (minutes, ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes))
@@ -685,7 +687,24 @@ def _outcome_html(outcome: SyncOutcome) -> str:
                             count=f"{delivery.failed:,}")
             sent.append(f"<span style='color:{BAD_COLOUR}'>{refused}</span>")
         parts.append(" ".join(sent))
+    if outcome.sandbox_shows:
+        parts.append(_sandbox_shows_html(outcome.sandbox_shows))
     if outcome.delivery_error:
         parts.append("<b>" + _("Tracking numbers were not sent.") + "</b> "
                      + _error_html(outcome.delivery_error))
     return "<br>".join(parts)
+
+
+def _sandbox_shows_html(shows: list) -> str:
+    """What the sandbox stand-ins now show: the proof a newcomer looks for after shipping."""
+    tick = f"<span style='color:{OK_COLOUR}'>✔</span> "
+    lines = [tick + _("<b>{account}</b> now shows order {order} shipped with tracking number "
+                      "{tracking}.").format(account=escape(s.account),
+                                           order=escape(s.order_number),
+                                           tracking=escape(s.tracking_number))
+             for s in shows[:SANDBOX_SHOWS_LISTED]]
+    if len(shows) > SANDBOX_SHOWS_LISTED:
+        more = len(shows) - SANDBOX_SHOWS_LISTED
+        lines.append(ngettext("…and {count} more order.", "…and {count} more orders.",
+                              more).format(count=f"{more:,}"))
+    return "<br>".join(lines)

@@ -309,7 +309,7 @@ def test_the_bucket_header_slows_calls_down_before_a_429(store):
 def test_a_429_waits_for_the_bucket_to_drain(store):
     waits = []
     with cafe24.Cafe24Sandbox(250, rate=20, bucket=10) as server:
-        account = add_account(store, server.url)
+        account = add_account(store, server.url, calls_per_second=f"{client_module.DRAIN_PER_S:g}")
         conn = connector(account, sleep=lambda s: (waits.append(s), time.sleep(s)))
         assert sync_account(store, conn).created == 250
     assert server.throttled > 0 and conn.http.stats.throttled == server.throttled

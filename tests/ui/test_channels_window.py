@@ -11,10 +11,12 @@ from PySide6.QtWidgets import QApplication
 
 from fulfill.channels.http import ChannelHttp
 from fulfill.domain import OrderStatus, Platform
-from fulfill.services.channels import running_sandbox, stop_sandboxes
+from fulfill.services.channels import (
+    SandboxConfirmation, running_sandbox, sandbox_available, stop_sandboxes, supported_platforms,
+)
 from fulfill.services.outbox import ship_order
 from fulfill.storage import Store
-from fulfill.ui.channels_window import INTERVAL_KEY, ChannelsWindow
+from fulfill.ui.channels_window import INTERVAL_KEY, ChannelsWindow, _sandbox_shows_html
 from fulfill.ui.store_worker import StoreWorker
 
 SYNC_TIMEOUT_MS = 15_000
@@ -64,13 +66,13 @@ def cell(table, row: int, column: int) -> str:
     return table.item(row, column).text()
 
 
-def add_sandbox(qtbot, win) -> None:
+def add_sandbox(qtbot, win, platform: Platform = Platform.WOOCOMMERCE) -> None:
     rows = win.accounts.rowCount()
     win.add_button.click()
     dialog = win.dialog
     assert dialog.isVisible()
-    dialog.platform.setCurrentIndex(dialog.platform.findData(Platform.WOOCOMMERCE.value))
-    assert "local stand-in of WooCommerce" in dialog.sandbox_note.text()
+    dialog.platform.setCurrentIndex(dialog.platform.findData(platform.value))
+    assert f"local stand-in of {platform.label}" in dialog.sandbox_note.text()
     dialog.sandbox_button.click()
     qtbot.waitUntil(lambda: win.accounts.rowCount() == rows + 1)
 
@@ -120,6 +122,29 @@ def test_sandbox_account_syncs_then_resyncs_nothing_and_sends_tracking(qtbot, wi
     assert window.log_table.rowCount() == 2
     assert (cell(window.log_table, 0, 3), cell(window.log_table, 0, 6)) == ("0", "OK")
     assert cell(window.accounts, 0, 6) == "—"
+
+
+@pytest.mark.parametrize("platform", [p for p in supported_platforms() if sandbox_available(p)],
+                         ids=lambda p: p.value)
+def test_every_platform_sandbox_shows_the_tracking_number_sent_from_the_ui(
+        qtbot, window, store_path, platform):
+    """What a newcomer does: add a sandbox account, sync, ship an order, sync again, and read
+    that the platform's stand-in now shows the tracking number on that order."""
+    add_sandbox(qtbot, window, platform)
+    first = sync(qtbot, window, window.sync_button)
+    assert first.failures == [] and first.created == order_count(store_path) > 0
+    with Store.open(store_path) as store:
+        order_id, number, platform_id = store.db.execute(
+            "SELECT id, order_number, platform_order_id FROM orders WHERE status = ?"
+            " ORDER BY id LIMIT 1", [OrderStatus.AWAITING_SHIPMENT.value]).fetchone()
+        ship_order(store, order_id, carrier="EMS", tracking_number="EE123456785KR")
+
+    again = sync(qtbot, window, window.sync_button)
+    assert again.failures == [] and again.delivery.delivered == 1
+    assert (platform_id, "EE123456785KR") in running_sandbox(platform).recorded_tracking()
+    notice = window.notice.toPlainText()
+    assert (f"{platform.label} (sandbox) now shows order {number} shipped with tracking number "
+            "EE123456785KR.") in notice
 
 
 def test_cancel_stops_between_pages(qtbot, window, store_path):
@@ -298,3 +323,10 @@ def test_keyboard_reaches_every_action(qtbot, window):
     assert window.confirm_box.isVisible()
     qtbot.keyClick(window.confirm_box, Qt.Key.Key_Escape)  # the safe answer is the default
     assert window.accounts.rowCount() == 1
+
+
+def test_the_notice_lists_three_sandbox_confirmations_then_counts_the_rest():
+    shows = [SandboxConfirmation("Etsy (sandbox)", f"#{n}", f"EE00000000{n}KR") for n in range(5)]
+    text = _sandbox_shows_html(shows)
+    assert text.count("now shows order") == 3 and "#2" in text and "#3" not in text
+    assert text.endswith("…and 2 more orders.")

@@ -154,8 +154,10 @@ class Cafe24Connector(Connector):
         self.history_days = int(settings.get("history_days") or HISTORY_DAYS)
         self.page_size = max(1, min(page_size, PAGE_LIMIT))
         self.clock = clock
+        # Cafe24's published drain; an account setting only so the local stand-in can go faster.
+        self.drain = float(settings.get("calls_per_second") or DRAIN_PER_S)
         self.http = http or ChannelHttp(self.base, "Cafe24",
-                                        bucket=TokenBucket(rate=DRAIN_PER_S, burst=BUCKET))
+                                        bucket=TokenBucket(rate=self.drain, burst=BUCKET))
         self._earlier_on_reply = self.http.on_reply
         self.http.on_reply = self._on_reply
         self.http.throttle_wait = self._throttle_wait
@@ -196,7 +198,7 @@ class Cafe24Connector(Connector):
         if reply.status != 429:
             return None
         use = _bucket_use(reply)
-        drain = (use[0] - use[1] + 1) / DRAIN_PER_S if use and use[0] >= use[1] else 1 / DRAIN_PER_S
+        drain = (use[0] - use[1] + 1) / self.drain if use and use[0] >= use[1] else 1 / self.drain
         retry_after = retry_after_seconds(reply.headers.get("Retry-After"), 0.0)
         return max(self._usage_wait(reply), retry_after, drain)
 
