@@ -57,4 +57,8 @@ class ChannelAccount:
 
     @property
     def display_name(self) -> str:
+        """"Shopify · Seoul Glow", or just the name when it already says the platform
+        ("Shopify (sandbox)", not "Shopify · Shopify (sandbox)")."""
+        if self.name.casefold().startswith(self.platform.label.casefold()):
+            return self.name
         return f"{self.platform.label} · {self.name}"

@@ -201,7 +201,7 @@ def test_failing_account_shows_advice_while_another_syncs(qtbot, window, store_p
     assert "1 account failed" in window.status.text()
     outcomes = {cell(window.log_table, r, 1): cell(window.log_table, r, 6) for r in range(2)}
     assert outcomes == {"WooCommerce · Old shop": "Failed",
-                        "WooCommerce · WooCommerce (sandbox)": "OK"}
+                        "WooCommerce (sandbox)": "OK"}
 
     window.select_account(next(r.account.id for r in window.rows if r.account.name == "Old shop"))
     window.test_button.click()

@@ -32,6 +32,12 @@ def stored_name(store, account_id) -> str:
                             [account_id]).fetchone()[0]
 
 
+def test_display_name_says_the_platform_once(store):
+    assert woo_shop(store).display_name == "WooCommerce · Seoul Glow"
+    assert woo_shop(store, "WooCommerce (sandbox)").display_name == "WooCommerce (sandbox)"
+    assert woo_shop(store, "woocommerce EU").display_name == "woocommerce EU"
+
+
 # --- update_account --------------------------------------------------------------------------
 def test_update_renames_and_merges_settings(store):
     shop = woo_shop(store)
