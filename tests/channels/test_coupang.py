@@ -455,7 +455,7 @@ def test_a_wrong_clock_is_refused_as_an_expired_signature(account, sandbox):
         slow.test_connection()
     assert "clock" in info.value.advice
     assert connector(account).test_connection() == \
-        "Connected to Coupang · Coupang (sandbox) (vendor A00012345)"
+        "Connected to Coupang (sandbox) (vendor A00012345)"
     assert sandbox.asked[-1][2]["searchType"] == "timeFrame"
 
 
