@@ -95,7 +95,7 @@ def add_parsers(commands) -> None:
 def _period(args: argparse.Namespace):
     from datetime import date
 
-    from fulfill.domain.exports import Period, kst_date
+    from fulfill.domain.export_period import Period, kst_date
 
     try:
         if args.first or args.last:
@@ -258,7 +258,7 @@ def _cmd_export_settings(args: argparse.Namespace) -> int:
     from dataclasses import replace
     from datetime import date
 
-    from fulfill.domain.exports import DatedLimit, FobBasis, RateDate
+    from fulfill.domain.export_declaration import DatedLimit, FobBasis, RateDate
     from fulfill.services import export_lines
     from fulfill.storage import Store
 

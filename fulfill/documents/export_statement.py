@@ -19,9 +19,10 @@ from fulfill.documents.layout import (
 )
 from fulfill.documents.text import draw_box, draw_text
 from fulfill.domain import Money, currency_digits
-from fulfill.domain.exports import (
-    KST, CustomsRate, ExportStatement, format_business_number, format_declaration_number,
-)
+from fulfill.domain.export_declaration import format_business_number, format_declaration_number
+from fulfill.domain.export_period import KST
+from fulfill.domain.export_rates import CustomsRate
+from fulfill.domain.exports import ExportStatement
 
 MARGIN = 36.0
 TITLE = 46.0  # the title block on every page

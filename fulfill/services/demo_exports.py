@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from fulfill.domain import Product, ShipmentStatus
-from fulfill.domain.exports import (
-    KRW, CustomsRate, Declaration, customs_week, kst_date,
-)
+from fulfill.domain.export_declaration import Declaration
+from fulfill.domain.export_period import kst_date
+from fulfill.domain.export_rates import KRW, CustomsRate, customs_week
 from fulfill.services.demo_data import demo_tracking_number
 from fulfill.services.export_lines import HOME
 from fulfill.services.export_rates import default_unit

@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from fulfill.domain import SellerProfile
-from fulfill.domain.exports import DeclarationRoute, ExportLine, Period, customs_week
+from fulfill.domain.export_declaration import DeclarationRoute
+from fulfill.domain.export_period import Period
+from fulfill.domain.export_rates import customs_week
+from fulfill.domain.exports import ExportLine
 from fulfill.services.export_lines import ExportError, export_lines
 from fulfill.services.parcels import hs_problem_text
 from fulfill.storage import Store

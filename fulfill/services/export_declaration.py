@@ -26,10 +26,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from fulfill.domain.exports import (
-    KST, Declaration, DeclarationRoute, ExportLine, ExportSettings, LeftOut, Period,
-    format_business_number, krw_total, normalize_declaration_number,
+from fulfill.domain.export_declaration import (
+    Declaration, DeclarationRoute, ExportSettings, format_business_number,
+    normalize_declaration_number,
 )
+from fulfill.domain.export_period import KST, Period
+from fulfill.domain.exports import ExportLine, LeftOut, krw_total
 from fulfill.services.export_checks import (
     DECLARATION, ExportBlocked, line_problems, seller_problems,
 )

@@ -18,7 +18,9 @@ from datetime import date
 from pathlib import Path
 
 from fulfill.domain import Money
-from fulfill.domain.exports import KRW, ExportLine, Period, month_key
+from fulfill.domain.export_period import Period, month_key
+from fulfill.domain.export_rates import KRW
+from fulfill.domain.exports import ExportLine
 from fulfill.i18n import country_name
 from fulfill.services.export_files import Column, Table, file_bytes, write_file
 from fulfill.services.export_lines import export_lines, missing_rates

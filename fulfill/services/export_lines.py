@@ -20,10 +20,12 @@ from datetime import date
 
 from fulfill.channels.carriers import carrier_key
 from fulfill.domain import Order, Parcel, Shipment, is_valid_s10
-from fulfill.domain.exports import (
-    DEFAULT_LIMITS, KRW, CustomsRate, DatedLimit, Declaration, ExportLine, ExportSettings, FobBasis,
-    Period, RateDate, customs_week, kst_date, rate_on, route_for,
+from fulfill.domain.export_declaration import (
+    DEFAULT_LIMITS, DatedLimit, Declaration, ExportSettings, FobBasis, RateDate, route_for,
 )
+from fulfill.domain.export_period import Period, kst_date
+from fulfill.domain.export_rates import KRW, CustomsRate, customs_week, rate_on
+from fulfill.domain.exports import ExportLine
 from fulfill.errors import FulfillError
 from fulfill.services.parcels import build_parcel
 from fulfill.storage import Store

@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from fulfill.domain import currency_digits
-from fulfill.domain.exports import KRW, PER_100_CURRENCIES, CustomsRate, parse_rate, rate_on
+from fulfill.domain.export_rates import KRW, PER_100_CURRENCIES, CustomsRate, parse_rate, rate_on
 from fulfill.services.export_files import RejectedRow, header_key, parse_day, read_rows
 from fulfill.services.export_lines import ExportError
 from fulfill.storage import Store

@@ -28,9 +28,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fulfill.domain import Money
+from fulfill.domain.export_declaration import format_business_number, format_declaration_number
+from fulfill.domain.export_period import KST, Period
+from fulfill.domain.export_rates import CustomsRate
 from fulfill.domain.exports import (
-    KST, CustomsRate, ExportLine, ExportStatement, LeftOut, Period, PostalReceipt, StatementLine,
-    format_business_number, format_declaration_number,
+    ExportLine, ExportStatement, LeftOut, PostalReceipt, StatementLine,
 )
 from fulfill.services.export_checks import STATEMENT, ExportBlocked, seller_problems
 from fulfill.services.export_files import Column, Table, csv_bytes, write_file, xlsx_bytes

@@ -11,7 +11,8 @@ from decimal import Decimal
 from sqlite_utils import Database
 
 from fulfill.domain import Shipment, ShipmentStatus
-from fulfill.domain.exports import CustomsRate, Declaration
+from fulfill.domain.export_declaration import Declaration
+from fulfill.domain.export_rates import CustomsRate
 from fulfill.storage import audit
 from fulfill.storage.audit import now_text, parse_utc_text, utc_text
 from fulfill.storage.database import in_chunks, marks

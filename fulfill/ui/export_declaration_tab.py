@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from fulfill.domain.exports import (
-    DeclarationRoute, ExportLine, customs_week, format_declaration_number,
-    normalize_declaration_number,
+from fulfill.domain.export_declaration import (
+    DeclarationRoute, format_declaration_number, normalize_declaration_number,
 )
+from fulfill.domain.export_rates import customs_week
+from fulfill.domain.exports import ExportLine
 from fulfill.i18n import country_name, format_money
 from fulfill.services import export_declaration
 from fulfill.services.export_checks import ExportProblem

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QLabel, QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget,
 )
 
-from fulfill.domain.exports import RATE_DAYS, CustomsRate, customs_week, parse_rate
+from fulfill.domain.export_rates import RATE_DAYS, CustomsRate, customs_week, parse_rate
 from fulfill.services import export_rates
 from fulfill.services.export_files import RejectedRow
 from fulfill.translation import N_, _, ngettext

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget,
 )
 
-from fulfill.domain.exports import KRW
+from fulfill.domain.export_rates import KRW
 from fulfill.i18n import format_money
 from fulfill.services.export_figures import ExportFigures, FigureKey, FigureRow
 from fulfill.translation import N_, _, ngettext

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget,
 )
 
-from fulfill.domain.exports import Period, kst_date
+from fulfill.domain.export_period import Period, kst_date
 from fulfill.translation import N_, _
 
 QUARTER, MONTH, DAYS = "quarter", "month", "days"

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from fulfill.domain.exports import RATE_DAYS, CustomsRate, Period, customs_week
+from fulfill.domain.export_period import Period
+from fulfill.domain.export_rates import RATE_DAYS, CustomsRate, customs_week
 from fulfill.services import export_rates
 from fulfill.services.export_rates import RatePreview
 from fulfill.translation import N_, _, ngettext

@@ -15,7 +15,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QPushButton, QRadioButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget,
 )
 
-from fulfill.domain.exports import DEFAULT_LIMITS, DatedLimit, ExportSettings, FobBasis, RateDate
+from fulfill.domain.export_declaration import (
+    DEFAULT_LIMITS, DatedLimit, ExportSettings, FobBasis, RateDate,
+)
 from fulfill.services import export_lines
 from fulfill.translation import N_, _
 from fulfill.ui.account_dialog import BAD_COLOUR

@@ -11,7 +11,9 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from fulfill.domain.exports import ExportStatement, Period, format_declaration_number
+from fulfill.domain.export_declaration import format_declaration_number
+from fulfill.domain.export_period import Period
+from fulfill.domain.exports import ExportStatement
 from fulfill.i18n import country_name, format_money
 from fulfill.services.export_checks import ExportProblem
 from fulfill.translation import N_, _, ngettext

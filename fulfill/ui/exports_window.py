@@ -8,7 +8,9 @@ customs rate, an HS code, the seller profile), it says what and offers the way t
 rate dialog, leaving the incomplete orders out, the profile — then carries on.
 
 Everything reads and writes through the store worker (fulfill.services.export_*); this
-module asks the questions and shows the answers."""
+module asks the questions and shows the answers. Saving the papers, previewing the statement,
+importing declaration numbers and the ways forward when a save is refused are in
+fulfill.ui.export_files."""
 
 from __future__ import annotations
 
@@ -21,25 +23,27 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget,
+    QHBoxLayout, QLabel, QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from fulfill.domain.exports import CustomsRate, ExportLine, ExportSettings, ExportStatement, Period
+from fulfill.domain.export_declaration import ExportSettings
+from fulfill.domain.export_period import Period
+from fulfill.domain.export_rates import CustomsRate
+from fulfill.domain.exports import ExportLine, ExportStatement
 from fulfill.i18n import format_money
-from fulfill.services import export_declaration, export_figures, export_rates, export_statement
-from fulfill.services.export_checks import (
-    ExportBlocked, ExportProblem, Fix, line_problems, seller_problems,
-)
+from fulfill.services import export_figures, export_rates, export_statement
+from fulfill.services.export_checks import ExportProblem, Fix, line_problems, seller_problems
 from fulfill.services.export_figures import ExportFigures
-from fulfill.services.export_lines import RatesMissing, export_lines, load_settings, missing_rates
+from fulfill.services.export_lines import export_lines, load_settings, missing_rates
 from fulfill.storage import Store
 from fulfill.translation import _, ngettext
 from fulfill.ui.account_dialog import BAD_COLOUR, OK_COLOUR
 from fulfill.ui.export_checks_panel import ChecksPanel
 from fulfill.ui.export_declaration_tab import DeclarationTab
-from fulfill.ui.export_dialogs import FilePreviewDialog, RateEntryDialog, ask
+from fulfill.ui.export_dialogs import RateEntryDialog
 from fulfill.ui.export_figures_chart import FiguresPanel
-from fulfill.ui.export_period import PeriodPicker, period_file_stem
+from fulfill.ui.export_files import ExportFiles
+from fulfill.ui.export_period import PeriodPicker
 from fulfill.ui.export_rates_panel import RatesPanel
 from fulfill.ui.export_settings_dialog import ExportSettingsDialog
 from fulfill.ui.export_statement_tab import StatementTab
@@ -48,7 +52,6 @@ from fulfill.ui.seller_profile_dialog import open_seller_profile
 from fulfill.ui.store_worker import StoreWorker, error_text
 
 DECLARATION_TAB, STATEMENT_TAB, FIGURES_TAB, RATES_TAB, CHECKS_TAB = range(5)
-ACTOR = "seller"
 
 
 @dataclass
@@ -91,7 +94,7 @@ def reveal_product(products, sku: str) -> None:
     products.loaded.connect(select, Qt.ConnectionType.SingleShotConnection)
 
 
-class ExportsWindow(QWidget):
+class ExportsWindow(ExportFiles, QWidget):
     showOrder = Signal(int)
     showProduct = Signal(str)
     loaded = Signal(object)  # the ExportSnapshot now shown (tests wait on it)
@@ -252,165 +255,6 @@ class ExportsWindow(QWidget):
                 and self._stale):
             self.reload()  # back from a product, an order or the profile: read it again
 
-    # --- files -------------------------------------------------------------------------
-    def ask_path(self, title: str, name: str, kinds: list[tuple[str, str]]) -> Path | None:
-        """Where to save: the file dialog in the last folder used; the suffix of the chosen
-        kind is added when the name has none of `kinds`."""
-        folder = Path(str(self.settings.value("exports/save_dir", "") or Path.home()))
-        filters = [f"{label} (*.{suffix})" for label, suffix in kinds]
-        chosen, picked = QFileDialog.getSaveFileName(self, title, str(folder / name),
-                                                     ";;".join(filters))
-        if not chosen:
-            return None
-        path = Path(chosen)
-        suffixes = [suffix for _label, suffix in kinds]
-        if path.suffix.lower().lstrip(".") not in suffixes:
-            suffix = suffixes[filters.index(picked)] if picked in filters else suffixes[0]
-            path = path.with_name(f"{path.name}.{suffix}")
-        self.settings.setValue("exports/save_dir", str(path.parent))
-        return path
-
-    def save_batch(self) -> None:
-        period = self.period()
-        path = self.ask_path(_("Save the declaration batch"),
-                             f"export-declaration-{period_file_stem(period)}.xlsx",
-                             [(_("Excel workbook"), "xlsx"), (_("CSV, UTF-8"), "csv")])
-        if path is not None:
-            self.write_batch(path)
-
-    def write_batch(self, path: Path, *, leave_out: bool = False) -> None:
-        period, undeclared = self.period(), self.declaration.undeclared_only.isChecked()
-        self._say(_("Writing {file}…").format(file=path.name))
-
-        def done(batch) -> None:
-            text = ngettext("Saved {file}: {n} order for the declaration",
-                            "Saved {file}: {n} orders for the declaration",
-                            len(batch.lines)).format(file=path.name, n=len(batch.lines))
-            if batch.regular:
-                text += "; " + ngettext("{n} over the limit needs a regular declaration",
-                                        "{n} over the limit need a regular declaration",
-                                        len(batch.regular)).format(n=len(batch.regular))
-            if batch.left_out:
-                text += "; " + ngettext("{n} left out until it is complete",
-                                        "{n} left out until they are complete",
-                                        len(batch.left_out)).format(n=len(batch.left_out))
-            self._say(text + ".", OK_COLOUR, path.parent)
-            self.saved.emit([path])
-
-        self.worker.submit(lambda store, _p, _c: export_declaration.write_declaration(
-            store, period, path, leave_out_incomplete=leave_out, undeclared_only=undeclared),
-            done, lambda error: self._refused(error, _("Declaration batch"),
-                                              lambda: self.write_batch(path, leave_out=leave_out),
-                                              lambda: self.write_batch(path, leave_out=True)),
-            owner=self)
-
-    def save_statement(self) -> None:
-        period = self.period()
-        path = self.ask_path(_("Save the VAT statement"),
-                             f"export-statement-{period_file_stem(period)}.pdf",
-                             [(_("PDF"), "pdf"), (_("Excel workbook"), "xlsx"),
-                              (_("CSV, UTF-8 (two files)"), "csv")])
-        if path is not None:
-            self.write_statement(path)
-
-    def write_statement(self, path: Path) -> None:
-        period = self.period()
-        self._say(_("Writing {file}…").format(file=path.name))
-
-        def done(written) -> None:
-            total = format_money(written.statement.total_krw, self.locale)
-            names = ", ".join(p.name for p in written.paths)
-            self._say(_("Saved {files}: zero-rated exports of {won}.").format(
-                files=names, won=total), OK_COLOUR, path.parent)
-            self.saved.emit(list(written.paths))
-
-        self.worker.submit(lambda store, _p, _c: export_statement.write_statement(
-            store, period, path), done, lambda error: self._refused(
-            error, _("VAT statement"), lambda: self.write_statement(path)), owner=self)
-
-    def preview_statement(self, *, print_it: bool = False) -> None:
-        period = self.period()
-        self._say(_("Making the statement…"))
-
-        def show(result) -> None:
-            _done, pdf = result
-            self._say("")
-            if self.preview is not None:
-                self.preview.close()
-            self.preview = PdfPreview(pdf, _("VAT statement {period}").format(
-                period=period.label), f"export-statement-{period_file_stem(period)}.pdf",
-                self.settings, self)
-            self.preview.destroyed.connect(lambda: setattr(self, "preview", None))
-            self.preview.show()
-            if print_it:
-                self.preview.print_pdf()
-
-        self.worker.submit(lambda store, _p, _c: export_statement.printable_statement(
-            store, period), show, lambda error: self._refused(
-            error, _("VAT statement"), lambda: self.preview_statement(print_it=print_it)),
-            owner=self)
-
-    def save_figures(self) -> None:
-        period, locale = self.period(), self.locale
-        path = self.ask_path(_("Export the figures"),
-                             f"export-figures-{period_file_stem(period)}.csv",
-                             [(_("CSV, UTF-8"), "csv"), (_("Excel workbook"), "xlsx")])
-        if path is None:
-            return
-
-        def done(_figures) -> None:
-            self._say(_("Saved {file}.").format(file=path.name), OK_COLOUR, path.parent)
-            self.saved.emit([path])
-
-        self.worker.submit(lambda store, _p, _c: export_figures.write_figures(
-            store, period, path, locale=locale), done,
-            lambda error: self._refused(error, _("Figures"), lambda: None), owner=self)
-
-    # --- declaration numbers -------------------------------------------------------------
-    def import_numbers(self) -> None:
-        folder = str(self.settings.value("exports/open_dir", "")
-                     or self.settings.value("exports/save_dir", "") or Path.home())
-        name, _filter = QFileDialog.getOpenFileName(
-            self, _("Import export declaration numbers"), folder,
-            _("Spreadsheets") + " (*.xlsx *.csv *.xls);;" + _("All files") + " (*)")
-        if name:
-            self.settings.setValue("exports/open_dir", str(Path(name).parent))
-            self.import_numbers_from(Path(name))
-
-    def import_numbers_from(self, path: Path) -> None:
-        self._say(_("Reading {file}…").format(file=path.name))
-        self.worker.submit(lambda store, _p, _c: export_declaration.preview_numbers_file(
-            store, path), self._numbers_preview, self._warn, owner=self)
-
-    def _numbers_preview(self, preview) -> None:
-        self._say("")
-        rows = [[str(row.row), row.order_number, row.declaration.number,
-                 row.declaration.declared_on.isoformat() if row.declaration.declared_on else "",
-                 _("replaces {number}").format(number=row.replaces) if row.replaces
-                 else _("new")] for row in preview.rows]
-        summary = _("{file}: {n} numbers to write, {unchanged} already on their orders, "
-                    "{blank} orders without a number yet, {rejected} rejected.").format(
-            file=preview.file, n=len(preview.rows), unchanged=preview.unchanged,
-            blank=preview.blank, rejected=len(preview.rejected))
-        self.numbers_dialog = FilePreviewDialog(
-            _("Import export declaration numbers"), summary,
-            [_("Row"), _("Order"), _("Declaration no."), _("Accepted on"), _("Change")],
-            (50, 160, 160, 110, 200), rows, preview.rejected,
-            noun=lambda n: ngettext("&Import {n} number", "&Import {n} numbers", n).format(n=n),
-            parent=self)
-        self.numbers_dialog.accepted.connect(lambda: self._import_numbers(preview))
-        self.numbers_dialog.open()
-
-    def _import_numbers(self, preview) -> None:
-        def done(count: int) -> None:
-            self._say(ngettext("Imported {n} declaration number from {file}.",
-                               "Imported {n} declaration numbers from {file}.", count).format(
-                n=count, file=preview.file), OK_COLOUR)
-            self.reload()
-
-        self.worker.submit(lambda store, _p, _c: export_declaration.import_numbers(
-            store, preview, skip_rejected=True, actor=ACTOR), done, self._warn, owner=self)
-
     # --- rates, settings, fixes ----------------------------------------------------------
     def enter_rate(self, currency: str = "", week: date | None = None, *,
                    existing: CustomsRate | None = None, reason: str = "",
@@ -479,34 +323,6 @@ class ExportsWindow(QWidget):
             self.declaration.focus_number(problem.order_id)
         elif problem.fix is Fix.SELLER_PROFILE:
             self.open_profile()
-
-    # --- refusals ----------------------------------------------------------------------
-    def _refused(self, error: BaseException, paper: str, retry: Callable[[], None],
-                 leave_out: Callable[[], None] | None = None) -> None:
-        """A save refused: offer the way forward the refusal names, then try again."""
-        self._say(error_text(error), BAD_COLOUR)
-        if isinstance(error, RatesMissing) and error.missing:
-            currency, sunday = error.missing[0]
-            ask(self, paper, error.message, [(
-                _("Enter the {currency} rate from {sunday}…").format(
-                    currency=currency, sunday=sunday.isoformat()),
-                lambda: self.enter_rate(currency, sunday, then=retry))],
-                details=_("When it is saved, fulfill tries again."))
-        elif isinstance(error, ExportBlocked) and any(p.fix is Fix.SELLER_PROFILE
-                                                      for p in error.problems):
-            ask(self, paper, error.message, [(_("Open the seller profile…"),
-                                              lambda: self.open_profile(then=retry))])
-        elif isinstance(error, ExportBlocked) and leave_out is not None:
-            orders = {p.order_id for p in error.problems if p.order_id is not None}
-            ask(self, paper, ngettext(
-                "{n} order cannot go in the batch yet:", "{n} orders cannot go in the batch "
-                "yet:", len(orders)).format(n=len(orders)), [
-                (_("Leave them out and save the rest"), leave_out),
-                (_("Show the checks"), lambda: self.tabs.setCurrentIndex(CHECKS_TAB))],
-                details="\n".join(str(p) for p in error.problems[:12])
-                + ("\n…" if len(error.problems) > 12 else "") + "\n\n" + error.advice)
-        else:
-            self._warn(error)
 
     def _warn(self, error: BaseException) -> None:
         self._say(error_text(error), BAD_COLOUR)

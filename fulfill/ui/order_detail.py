@@ -8,7 +8,7 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser
 
 from fulfill.domain import AddressText, ChannelAccount, Money, Order, Shipment
-from fulfill.domain.exports import Declaration, format_declaration_number
+from fulfill.domain.export_declaration import Declaration, format_declaration_number
 from fulfill.domain.returns import Rma
 from fulfill.i18n import country_name, format_datetime, format_money
 from fulfill.storage.audit import AuditEntry

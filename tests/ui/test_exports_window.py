@@ -13,9 +13,9 @@ import pytest
 from PySide6.QtCharts import QAbstractBarSeries
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from fulfill.domain.exports import (
-    Period, customs_week, format_declaration_number, kst_date,
-)
+from fulfill.domain.export_declaration import format_declaration_number
+from fulfill.domain.export_period import Period, kst_date
+from fulfill.domain.export_rates import customs_week
 from fulfill.i18n import country_name, format_money
 from fulfill.services import export_declaration, export_lines, export_rates
 from fulfill.services.export_checks import Fix

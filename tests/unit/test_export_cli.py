@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from fulfill.cli import main
-from fulfill.domain.exports import Period, kst_date
+from fulfill.domain.export_period import Period, kst_date
 from fulfill.storage import Store
 from tests.documents import pdf_tools
 

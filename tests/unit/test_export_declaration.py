@@ -16,9 +16,10 @@ import pytest
 from openpyxl import load_workbook
 
 from fulfill.domain import Address, AddressText, Money, OrderLine, OrderStatus, Platform, Product
-from fulfill.domain.exports import (
-    DatedLimit, DeclarationRoute, ExportSettings, FobBasis, Period, RateDate,
+from fulfill.domain.export_declaration import (
+    DatedLimit, DeclarationRoute, ExportSettings, FobBasis, RateDate,
 )
+from fulfill.domain.export_period import Period
 from fulfill.errors import StoreError
 from fulfill.services import export_declaration, export_lines, export_rates
 from fulfill.services.demo_data import demo_seller, demo_tracking_number

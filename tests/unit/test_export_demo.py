@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from fulfill.domain.exports import Period, kst_date
+from fulfill.domain.export_period import Period, kst_date
 from fulfill.services import demo, export_checks, export_declaration, export_figures
 from fulfill.services import export_lines, export_statement
 from fulfill.services.export_checks import Fix

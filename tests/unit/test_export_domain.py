@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from fulfill.domain import Money
-from fulfill.domain.exports import (
-    DEFAULT_LIMITS, KST, CustomsRate, DatedLimit, DeclarationRoute, Period, customs_week,
-    format_business_number, format_declaration_number, kst_date, limit_on,
-    normalize_declaration_number, parse_rate, rate_on, route_for,
+from fulfill.domain.export_declaration import (
+    DEFAULT_LIMITS, DatedLimit, DeclarationRoute, format_business_number, format_declaration_number,
+    limit_on, normalize_declaration_number, route_for,
 )
+from fulfill.domain.export_period import KST, Period, kst_date
+from fulfill.domain.export_rates import CustomsRate, customs_week, parse_rate, rate_on
 
 
 # --- periods -------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from fulfill.domain import Money, OrderStatus
-from fulfill.domain.exports import Period
+from fulfill.domain.export_period import Period
 from fulfill.domain.returns import ReturnKind, ReturnReason
 from fulfill.services import export_checks, export_declaration, export_figures, export_statement
 from fulfill.services import returns
