@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 
@@ -16,10 +17,7 @@ from fulfill.channels.http import ChannelHttp
 from fulfill.domain import ChannelAccount, Money, OrderStatus, Platform
 from fulfill.errors import ChannelAuthError, ChannelRejected
 from fulfill.sandboxes import amazon as amz
-from fulfill.services.outbox import _notice, deliver_due, ship_order
 from fulfill.services.sync import sync_account
-from fulfill.storage.outbox import OutboxRepository
-from fulfill.storage.sync_state import SyncRepository
 from tests.channels import scenarios
 from tests.channels.conftest import shared_fixture
 from tests.factories import chinese_address
@@ -174,13 +172,7 @@ def test_first_sync_reads_every_page_then_resync_writes_no_orders(store, account
     pending_id = next(i for i, o in sandbox.orders.items() if o["OrderStatus"] == "Pending")
     pending = store.orders.get(store.orders.id_for(account.id, pending_id))
     assert pending.status is OrderStatus.AWAITING_PAYMENT
-    changes = store.db.conn.total_changes
-    audited = store.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-    again = sync_account(store, connector(account))
-    assert again.created == again.changed == again.claims == 0
-    order_writes = store.db.execute("SELECT count(*) FROM audit_log").fetchone()[0] - audited
-    assert order_writes == 0
-    assert store.db.conn.total_changes - changes <= 4
+    scenarios.resync_writes_nothing(store, connector(account))
 
 
 def test_without_a_restricted_data_token_amazon_withholds_the_buyer(account, sandbox):
@@ -202,14 +194,7 @@ def test_changed_order_is_updated_and_audited(store, account, sandbox):
     sandbox.change(order_id, OrderStatus="Canceled")
     new_ids = sandbox.add_orders(2, seed=99)
     report = sync_account(store, connector(account), now=sandbox.advance(130))
-    assert report.changed == 1 and report.created == 2
-    local = store.orders.id_for(account.id, order_id)
-    assert store.orders.get(local).status is OrderStatus.CANCELLED
-    # the status change (the platform's cancellation itself is recorded after it)
-    last = [entry for entry in store.orders.history(local) if entry.action == "status"][-1]
-    assert (last.action, last.old_value, last.new_value) == (
-        "status", "awaiting_shipment", "cancelled")
-    assert all(store.orders.id_for(account.id, i) for i in new_ids)
+    scenarios.one_change_and_two_new_orders(store, account, report, order_id, new_ids)
 
 
 def test_too_recent_a_window_is_refused_as_amazon_does(account, sandbox):
@@ -220,11 +205,8 @@ def test_too_recent_a_window_is_refused_as_amazon_does(account, sandbox):
 
 
 def test_injected_throttling_and_server_errors_are_retried(store, account, sandbox):
-    sandbox.fail_next(429)
-    sandbox.fail_next(500, times=2)
-    conn = connector(account)
-    assert sync_account(store, conn).created == 250
-    assert conn.http.stats.throttled == 1 and conn.http.stats.retries == 3
+    scenarios.faults_are_retried(store, sandbox, partial(connector, account), throttles=1,
+                                 errors=2)
 
 
 def test_amazons_own_429_quota_exceeded_is_waited_out(store):
@@ -233,16 +215,12 @@ def test_amazons_own_429_quota_exceeded_is_waited_out(store):
                                                 amz.account_settings(small.url)))
         save_secrets(acc.id, dict(amz.SECRETS))
         conn = connector(acc)
-        assert sync_account(store, conn).created == 40
-        assert small.throttled >= 1 and conn.http.stats.throttled == small.throttled
+        scenarios.server_throttling_is_waited_out(store, small, conn, 40)
         assert conn.buckets["getOrderItems"].rate == 20  # from x-amzn-RateLimit-Limit
 
 
 def test_timeout_then_success(store, account, sandbox):
-    sandbox.stall_next(1.0)
-    conn = connector(account, timeout=(1.0, 0.3))
-    assert sync_account(store, conn).created == 250
-    assert conn.http.stats.retries == 1
+    scenarios.faults_are_retried(store, sandbox, partial(connector, account), stalls=1)
 
 
 def test_malformed_json_stops_the_run_and_the_next_run_resumes(store, account, sandbox):
@@ -253,14 +231,10 @@ def test_malformed_json_stops_the_run_and_the_next_run_resumes(store, account, s
 
 
 def test_killed_sync_resumes_without_loss_or_duplicates(store, account, sandbox):
-    scenarios.cancel_when(store, connector(account), "100 orders read")
+    scenarios.killed_mid_sync(store, account, connector(account), "100 orders read")  # NextToken
     assert store.orders.count() == 100
-    state = SyncRepository(store.db).state(account.id)
-    assert state.run_in_progress and state.run_cursor  # Amazon's NextToken
-    report = sync_account(store, connector(account))
-    assert report.resumed and report.pages == 2 and report.created == 150
-    assert store.orders.count() == 250
-    assert SyncRepository(store.db).state(account.id).watermark is not None
+    report = scenarios.resumed_to_the_end(store, account, connector(account))
+    assert report.pages == 2 and report.created == 150
 
 
 def test_an_expired_next_token_restarts_the_window(store, account, sandbox):
@@ -272,13 +246,10 @@ def test_an_expired_next_token_restarts_the_window(store, account, sandbox):
 def test_one_bad_order_is_a_problem_and_the_rest_import(store, account, sandbox):
     bad_id = sorted(sandbox.orders)[5]
     sandbox.orders[bad_id]["OrderStatus"] = "Mystery"
-    report = sync_account(store, connector(account))
-    assert report.created == 249 and report.problems == 1
-    problems = SyncRepository(store.db).problems(account.id)
-    assert problems == [(bad_id, "ValueError: unknown Amazon order status 'Mystery'")]
+    scenarios.one_bad_order_is_a_problem(store, account, connector(account), bad_id,
+                                         "ValueError: unknown Amazon order status 'Mystery'")
     sandbox.change(bad_id, OrderStatus="Unshipped")
-    sync_account(store, connector(account), now=sandbox.advance(130))
-    assert SyncRepository(store.db).problems(account.id) == []
+    scenarios.problem_clears_once_fixed(store, account, connector(account), sandbox.advance(130))
 
 
 def test_wrong_credentials_say_what_to_do(store, account, sandbox):
@@ -330,14 +301,8 @@ def test_tracking_write_back_offline_then_online_exactly_once(store, account, sa
     sync_account(store, connector(account))
     platform_id = open_order(sandbox)
     local = store.orders.id_for(account.id, platform_id)
-    scenarios.ship_twice(store, local)
-
-    def reconnect(url):
-        account.settings.update(amz.account_settings(url))
-        return connector(account)
-
-    scenarios.deliver_offline_then_online(store, sandbox, connector(account, max_retries=1),
-                                          reconnect)
+    scenarios.write_back_offline_then_online(store, sandbox, account, local,
+                                             partial(connector, account), amz.account_settings)
     (package,) = sandbox.confirmations[platform_id]
     assert package["trackingNumber"] == "EE123456785KR"
     assert (package["carrierCode"], package["carrierName"]) == ("Other", "EMS")
@@ -351,11 +316,8 @@ def test_write_back_is_not_doubled_when_the_app_died_after_sending(store, accoun
     sync_account(store, connector(account))
     platform_id = open_order(sandbox)
     local = store.orders.id_for(account.id, platform_id)
-    ship_order(store, local, carrier="UPS", tracking_number="1Z999AA10123456784")
-    conn = connector(account)
-    (item,) = OutboxRepository(store.db).all("pending")
-    conn.mark_shipped(_notice(item.payload))  # sent, then the app died before marking it done
-    assert deliver_due(store, lambda _id: conn).delivered == 1
+    scenarios.sent_before_the_app_died(store, local, connector(account), "UPS",
+                                       "1Z999AA10123456784")
     (package,) = sandbox.confirmations[platform_id]
     assert package["carrierCode"] == "UPS" and "carrierName" not in package
 

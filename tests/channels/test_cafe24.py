@@ -9,6 +9,7 @@ import socket
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -33,12 +34,10 @@ from fulfill.sandboxes import cafe24
 from fulfill.sandboxes.seed import sample_orders
 from fulfill.services import channels
 from fulfill.services.browser_sign_in import browser_sign_in, supports_browser_sign_in
-from fulfill.services.outbox import _notice, deliver_due, ship_order
-from fulfill.services.progress import CancelToken, Cancelled
+from fulfill.services.outbox import deliver_due, ship_order
 from fulfill.services.sync import sync_account
 from fulfill.storage.outbox import OutboxRepository
 from fulfill.storage.returns import PLATFORM_CANCELLATION
-from fulfill.storage.sync_state import SyncRepository
 from tests.channels import scenarios
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "cafe24"
@@ -246,12 +245,7 @@ def test_first_sync_reads_every_shop_then_resync_writes_nothing(store, account, 
     assert rmas(store) == (seeded[OrderStatus.CANCELLED] + seeded[OrderStatus.REFUNDED]
                            + seeded[OrderStatus.PARTIALLY_REFUNDED])
     assert set(sandbox.api_versions) == {client_module.API_VERSION}  # on every call
-    changes = store.db.conn.total_changes
-    audited = store.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-    again = sync_account(store, connector(account))
-    assert again.created == again.changed == again.claims == again.problems == 0
-    assert store.db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == audited
-    assert store.db.conn.total_changes - changes <= 4  # only the sync's own bookkeeping
+    scenarios.resync_writes_nothing(store, connector(account))
 
 
 def test_paging_slices_and_the_search_limits(account, sandbox, monkeypatch):
@@ -284,16 +278,13 @@ def test_changed_order_is_updated_audited_and_its_cancellation_recorded_once(sto
     claim = sandbox.cancel(oid, reason="Ordered twice")
     new_ids = sandbox.add_orders(2, seed=99)
     report = sync_account(store, connector(account), now=soon())
-    assert report.created == 2 and report.changed >= 1 and report.claims >= 1
+    scenarios.one_change_and_two_new_orders(store, account, report, oid, new_ids)
+    assert report.claims >= 1
     order = local(store, account, oid)
-    assert order.status is OrderStatus.CANCELLED
     history = store.orders.history(order.id)
-    status = [e for e in history if e.action == "status"][-1]
-    assert (status.old_value, status.new_value) == ("awaiting_shipment", "cancelled")
     assert [e.new_value for e in history if e.action == PLATFORM_CANCELLATION] == [claim]
     refunds = store.returns.for_order(order.id)
     assert len(refunds) == 1 and refunds[0].refunded == order.paid_total
-    assert all(local(store, account, n) for n in new_ids)
     again = sync_account(store, connector(account), now=soon())
     assert again.claims == 0 and len(store.returns.for_order(order.id)) == 1
 
@@ -311,8 +302,7 @@ def test_a_429_waits_for_the_bucket_to_drain(store):
     with cafe24.Cafe24Sandbox(250, rate=20, bucket=10) as server:
         account = add_account(store, server.url, calls_per_second=f"{client_module.DRAIN_PER_S:g}")
         conn = connector(account, sleep=lambda s: (waits.append(s), time.sleep(s)))
-        assert sync_account(store, conn).created == 250
-    assert server.throttled > 0 and conn.http.stats.throttled == server.throttled
+        scenarios.server_throttling_is_waited_out(store, server, conn, 250)
     assert waits and min(waits) >= 1 / client_module.DRAIN_PER_S  # a drained call each
 
 
@@ -325,10 +315,8 @@ def test_the_usage_limit_remain_header_is_waited_out_not_hammered(store, account
 
 
 def test_server_errors_then_success_and_a_timeout(store, account, sandbox):
-    sandbox.fail_next(500, times=2)
-    sandbox.stall_next(1.0)
-    conn = connector(account, timeout=(1.0, 0.3))
-    assert sync_account(store, conn).created == 250 and conn.http.stats.retries == 3
+    scenarios.faults_are_retried(store, sandbox, partial(connector, account), errors=2,
+                                 stalls=1)
 
 
 def test_malformed_json_stops_the_run_and_the_next_run_resumes(store, account, sandbox):
@@ -337,33 +325,20 @@ def test_malformed_json_stops_the_run_and_the_next_run_resumes(store, account, s
 
 
 def test_killed_sync_resumes_without_loss_or_duplicates(store, account, sandbox):
-    cancel = CancelToken()
-
-    def stop_once_orders_arrive(fraction, message):
-        if " orders read" in message and not message.split(": ")[1].startswith("0 "):
-            cancel.cancel()
-
-    with pytest.raises(Cancelled):
-        sync_account(store, connector(account, page_size=20), progress=stop_once_orders_arrive,
-                     cancel=cancel)
-    first = store.orders.count()
-    assert 0 < first < 250
-    state = SyncRepository(store.db).state(account.id)
-    assert state.run_in_progress and json.loads(state.run_cursor)["o"] % 20 == 0
-    report = sync_account(store, connector(account, page_size=20))
-    assert report.resumed and report.created == 250 - first and store.orders.count() == 250
+    # once orders arrive: the first slices of a shop can be empty ("0 orders read")
+    state = scenarios.killed_mid_sync(store, account, connector(account, page_size=20),
+                                      r": [1-9][0-9]* orders read")
+    assert json.loads(state.run_cursor)["o"] % 20 == 0  # a page's offset within its slice
+    scenarios.resumed_to_the_end(store, account, connector(account, page_size=20))
 
 
 def test_one_bad_order_is_a_problem_and_the_rest_import(store, account, sandbox):
     bad = sorted(sandbox.orders)[5]
     sandbox.orders[bad]["items"][0]["order_status"] = "X99"
-    report = sync_account(store, connector(account))
-    assert report.created == 249 and report.problems == 1
-    assert SyncRepository(store.db).problems(account.id) == [
-        (bad, "ValueError: unknown Cafe24 order_status 'X99'")]
+    scenarios.one_bad_order_is_a_problem(store, account, connector(account), bad,
+                                         "ValueError: unknown Cafe24 order_status 'X99'")
     sandbox.set_status(bad, "N40", date_type="shipend_date")  # corrected, dated today
-    sync_account(store, connector(account), now=soon())
-    assert SyncRepository(store.db).problems(account.id) == []
+    scenarios.problem_clears_once_fixed(store, account, connector(account), soon())
 
 
 def test_expired_access_token_is_refreshed_and_the_rotated_pair_saved(store, account, sandbox):
@@ -403,14 +378,9 @@ def test_revoked_tokens_and_a_wrong_secret_are_auth_errors(store, account, sandb
 def test_write_back_offline_then_online_exactly_once(store, account, sandbox):
     sync_account(store, connector(account))
     oid = first_with(sandbox, "N20")
-    scenarios.ship_twice(store, local(store, account, oid).id)
-
-    def reconnect(url):
-        account.settings["api_base"] = url
-        return connector(account)
-
-    scenarios.deliver_offline_then_online(store, sandbox, connector(account, max_retries=1),
-                                          reconnect)
+    order_id = local(store, account, oid).id
+    scenarios.write_back_offline_then_online(store, sandbox, account, order_id,
+                                             partial(connector, account), cafe24.account_settings)
     codes = [i["order_item_code"] for i in sandbox.orders[oid]["items"]]
     assert sandbox.shipment_posts == [{
         "order_id": oid, "shop_no": sandbox.orders[oid]["shop_no"],
@@ -422,12 +392,8 @@ def test_write_back_offline_then_online_exactly_once(store, account, sandbox):
 def test_write_back_is_not_doubled_when_the_app_died_after_sending(store, account, sandbox):
     sync_account(store, connector(account))
     oid = first_with(sandbox, "N10")
-    ship_order(store, local(store, account, oid).id, carrier="CJ대한통운",
-               tracking_number="6123456789012")
-    conn = connector(account)
-    (item,) = OutboxRepository(store.db).all("pending")
-    conn.mark_shipped(_notice(item.payload))  # sent, then the app died before marking it done
-    assert deliver_due(store, lambda _id: conn).delivered == 1
+    scenarios.sent_before_the_app_died(store, local(store, account, oid).id, connector(account),
+                                       "CJ대한통운", "6123456789012")
     assert [p["shipping_company_code"] for p in sandbox.shipment_posts] == ["0019"]
 
 

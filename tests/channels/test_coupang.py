@@ -8,6 +8,7 @@ import hmac
 import json
 import time
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -28,7 +29,7 @@ from fulfill.domain.returns import ClaimKind, ReturnKind, ReturnReason, ReturnSt
 from fulfill.errors import ChannelAuthError, ChannelRejected
 from fulfill.sandboxes import coupang
 from fulfill.sandboxes import coupang_data as cd
-from fulfill.services.outbox import _notice, deliver_due, ship_order
+from fulfill.services.outbox import deliver_due, ship_order
 from fulfill.services.sync import sync_account
 from fulfill.storage.outbox import OutboxRepository
 from fulfill.storage.returns import PLATFORM_CANCELLATION
@@ -293,12 +294,7 @@ def test_first_sync_reads_every_box_then_resync_writes_nothing(store, account, s
     # An order that leaves from two places is two boxes with one order number.
     numbers = [store.orders.get(local(store, account, i)).order_number for i in sandbox.boxes]
     assert len(set(numbers)) < len(numbers)
-    changes = store.db.conn.total_changes
-    audited = store.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-    again = sync_account(store, connector(account), now=soon())
-    assert again.created == again.changed == again.claims == again.problems == 0
-    assert store.db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == audited
-    assert store.db.conn.total_changes - changes <= 4  # only the sync's own bookkeeping
+    scenarios.resync_writes_nothing(store, connector(account), now=soon())
 
 
 def test_every_status_is_paged_by_day_within_coupang_limits(account, sandbox):
@@ -348,11 +344,8 @@ def test_a_changed_box_is_updated_and_audited(store, account, sandbox):
                    deliveryCompanyName="CJ 대한통운")
     new = sandbox.add_orders(2, seed=99)
     report = sync_account(store, connector(account), now=soon())
-    assert report.changed == 1 and report.created == 2
-    order_id = local(store, account, box_id)
-    assert store.orders.get(order_id).status is OrderStatus.SHIPPED
-    last = [e for e in store.orders.history(order_id) if e.action == "status"][-1]
-    assert (last.old_value, last.new_value) == ("awaiting_shipment", "shipped")
+    scenarios.one_change_and_two_new_orders(store, account, report, str(box_id),
+                                            [str(i) for i in new], became=OrderStatus.SHIPPED)
     assert all(store.orders.get(local(store, account, i)).status is OrderStatus.AWAITING_SHIPMENT
                for i in new)
 
@@ -361,23 +354,16 @@ def test_coupang_429s_are_waited_out(store):
     with coupang.CoupangSandbox(250, rate=40) as server:
         account = add_account(store, server.url)
         conn = connector(account, sleep=time.sleep, backoff_s=0.05)
-        report = sync_account(store, conn)
-    assert report.created == 250
-    assert server.throttled > 0 and conn.http.stats.throttled == server.throttled
+        scenarios.server_throttling_is_waited_out(store, server, conn, 250)
 
 
 def test_http_429_and_server_errors_are_retried(store, account, sandbox):
-    sandbox.fail_next(429)
-    sandbox.fail_next(500, times=2)
-    conn = connector(account)
-    assert sync_account(store, conn).created == 250
-    assert conn.http.stats.throttled == 1 and conn.http.stats.retries == 3
+    scenarios.faults_are_retried(store, sandbox, partial(connector, account), throttles=1,
+                                 errors=2)
 
 
 def test_timeout_then_success(store, account, sandbox):
-    sandbox.stall_next(1.0)
-    conn = connector(account, timeout=(1.0, 0.3))
-    assert sync_account(store, conn).created == 250 and conn.http.stats.retries == 1
+    scenarios.faults_are_retried(store, sandbox, partial(connector, account), stalls=1)
 
 
 def test_malformed_json_stops_the_run_and_the_next_run_resumes(store, account, sandbox):
@@ -386,28 +372,21 @@ def test_malformed_json_stops_the_run_and_the_next_run_resumes(store, account, s
 
 
 def test_killed_sync_resumes_without_loss_or_duplicates(store, account, sandbox):
-    scenarios.cancel_when(store, connector(account), "orders read")
-    first = store.orders.count()
-    assert 0 < first < 250
-    state = SyncRepository(store.db).state(account.id)
+    state = scenarios.killed_mid_sync(store, account, connector(account), "orders read")
     position = json.loads(state.run_cursor)
-    assert state.run_in_progress and position["phase"] == "orders"
+    assert position["phase"] == "orders"  # a status's day slice, at Coupang's nextToken
     assert position["status"] in ORDER_STATUSES and "from" in position and "token" in position
-    report = sync_account(store, connector(account))
-    assert report.resumed and report.created == 250 - first and store.orders.count() == 250
-    assert SyncRepository(store.db).state(account.id).watermark is not None
+    scenarios.resumed_to_the_end(store, account, connector(account))
 
 
 def test_one_bad_box_is_a_problem_and_the_rest_import(store, account, sandbox):
     bad = first_box(sandbox, "FINAL_DELIVERY", within_days=20)  # re-read by later syncs
     sandbox.boxes[bad]["orderItems"][0]["salesPrice"] = 19900.5
-    report = sync_account(store, connector(account))
-    assert report.created == 249 and report.problems == 1
-    ((platform_id, message),) = SyncRepository(store.db).problems(account.id)
-    assert platform_id == str(bad) and message.startswith("TypeError")
+    scenarios.one_bad_order_is_a_problem(
+        store, account, connector(account), str(bad),
+        "TypeError: Money.parse takes a str, int or Decimal, never a float")
     sandbox.boxes[bad]["orderItems"][0]["salesPrice"] = 19900
-    sync_account(store, connector(account), now=soon())
-    assert SyncRepository(store.db).problems(account.id) == []
+    scenarios.problem_clears_once_fixed(store, account, connector(account), soon())
 
 
 def test_a_claim_on_an_order_coupang_cannot_show_is_a_problem(store, account, sandbox):
@@ -470,14 +449,9 @@ def test_another_vendor_id_is_refused(store, sandbox):
 def test_acknowledge_then_invoice_offline_then_online_exactly_once(store, account, sandbox):
     sync_account(store, connector(account))
     box_id = first_box(sandbox, "ACCEPT")
-    scenarios.ship_twice(store, local(store, account, box_id))
-
-    def reconnect(url):
-        account.settings["api_base"] = url
-        return connector(account)
-
-    scenarios.deliver_offline_then_online(store, sandbox, connector(account, max_retries=1),
-                                          reconnect)
+    scenarios.write_back_offline_then_online(store, sandbox, account,
+                                             local(store, account, box_id),
+                                             partial(connector, account), coupang.account_settings)
     items = sorted(i["vendorItemId"] for i in sandbox.boxes[box_id]["orderItems"])
     assert sandbox.acknowledged == [box_id]
     assert sandbox.invoices == [{"shipmentBoxId": box_id, "deliveryCompanyCode": "EMS",
@@ -488,12 +462,8 @@ def test_acknowledge_then_invoice_offline_then_online_exactly_once(store, accoun
 def test_write_back_is_not_doubled_when_the_app_died_after_sending(store, account, sandbox):
     sync_account(store, connector(account))
     box_id = first_box(sandbox, "INSTRUCT")
-    ship_order(store, local(store, account, box_id), carrier="CJ대한통운",
-               tracking_number="640012345678")
-    conn = connector(account)
-    (item,) = OutboxRepository(store.db).all("pending")
-    conn.mark_shipped(_notice(item.payload))  # sent, then the app died before marking it done
-    assert deliver_due(store, lambda _id: conn).delivered == 1
+    scenarios.sent_before_the_app_died(store, local(store, account, box_id), connector(account),
+                                       "CJ대한통운", "640012345678")
     assert [i["deliveryCompanyCode"] for i in sandbox.invoices] == ["CJGLS"]
 
 

@@ -7,6 +7,7 @@ import copy
 import json
 import time
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 
@@ -19,10 +20,7 @@ from fulfill.channels.http import ChannelHttp
 from fulfill.domain import ChannelAccount, Money, OrderStatus, Platform
 from fulfill.errors import ChannelAuthError
 from fulfill.sandboxes import ebay as sb
-from fulfill.services.outbox import _notice, deliver_due, ship_order
 from fulfill.services.sync import sync_account
-from fulfill.storage.outbox import OutboxRepository
-from fulfill.storage.sync_state import SyncRepository
 from tests.channels import scenarios
 from tests.channels.conftest import shared_fixture
 from tests.factories import chinese_address
@@ -284,14 +282,8 @@ def test_first_sync_reads_every_page_then_resync_writes_no_orders(store, account
     assert report.created == 250 and report.pages == 2 and report.problems == 0
     assert store.orders.count() == 250
     assert sandbox.token_requests == 1 and load_secrets(account.id)["access_token"]
-    changes = store.db.conn.total_changes
-    audited = store.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-    again = sync_account(store, connector(account))
-    assert again.created == again.changed == again.claims == 0
+    scenarios.resync_writes_nothing(store, connector(account))
     assert sandbox.token_requests == 1  # the saved token is still good
-    order_writes = store.db.execute("SELECT count(*) FROM audit_log").fetchone()[0] - audited
-    assert order_writes == 0
-    assert store.db.conn.total_changes - changes <= 4
 
 
 def test_changed_order_is_updated_and_audited(store, account, sandbox):
@@ -302,14 +294,7 @@ def test_changed_order_is_updated_and_audited(store, account, sandbox):
                                  "cancelledDate": ebay_time(datetime.now(UTC))})
     new_ids = sandbox.add_orders(2, seed=99)
     report = sync_account(store, connector(account), now=soon())
-    assert report.changed == 1 and report.created == 2
-    local = store.orders.id_for(account.id, order_id)
-    assert store.orders.get(local).status is OrderStatus.CANCELLED
-    # the status change (the platform's cancellation itself is recorded after it)
-    last = [entry for entry in store.orders.history(local) if entry.action == "status"][-1]
-    assert (last.action, last.old_value, last.new_value) == (
-        "status", "awaiting_shipment", "cancelled")
-    assert all(store.orders.id_for(account.id, i) for i in new_ids)
+    scenarios.one_change_and_two_new_orders(store, account, report, order_id, new_ids)
 
 
 def test_offsets_that_move_mid_run_restart_the_paging(store, account, sandbox):
@@ -338,22 +323,15 @@ def test_server_side_rate_limit_is_waited_out(store, account):
         account.settings.update(sb.account_settings(limited.url))
         conn = connector(account, backoff_s=0.05)
         conn.http.sleep = time.sleep  # real waits, short ones
-        assert sync_account(store, conn).created == 450
-        assert limited.throttled >= 1 and conn.http.stats.throttled == limited.throttled
+        scenarios.server_throttling_is_waited_out(store, limited, conn, 450)
 
 
 def test_server_errors_are_retried(store, account, sandbox):
-    sandbox.fail_next(500, times=2)
-    conn = connector(account)
-    assert sync_account(store, conn).created == 250
-    assert conn.http.stats.retries == 2
+    scenarios.faults_are_retried(store, sandbox, partial(connector, account), errors=2)
 
 
 def test_timeout_then_success(store, account, sandbox):
-    sandbox.stall_next(1.0)
-    conn = connector(account, timeout=(1.0, 0.3))
-    assert sync_account(store, conn).created == 250
-    assert conn.http.stats.retries == 1
+    scenarios.faults_are_retried(store, sandbox, partial(connector, account), stalls=1)
 
 
 def test_malformed_json_stops_the_run_and_the_next_run_resumes(store, account, sandbox):
@@ -363,26 +341,20 @@ def test_malformed_json_stops_the_run_and_the_next_run_resumes(store, account, s
 
 
 def test_killed_sync_resumes_without_loss_or_duplicates(store, account, sandbox):
-    scenarios.cancel_when(store, connector(account), "200 orders read")
-    assert store.orders.count() == 200
-    state = SyncRepository(store.db).state(account.id)
-    assert state.run_in_progress and state.run_cursor == "200:250"
-    report = sync_account(store, connector(account))
-    assert report.resumed and report.pages == 1 and report.created == 50
-    assert store.orders.count() == 250
-    assert SyncRepository(store.db).state(account.id).watermark is not None
+    state = scenarios.killed_mid_sync(store, account, connector(account), "200 orders read")
+    assert store.orders.count() == 200 and state.run_cursor == "200:250"  # offset:total
+    report = scenarios.resumed_to_the_end(store, account, connector(account))
+    assert report.pages == 1 and report.created == 50
 
 
 def test_one_bad_order_is_a_problem_and_the_rest_import(store, account, sandbox):
     bad_id = sorted(sandbox.orders)[5]
     sandbox.orders[bad_id]["orderFulfillmentStatus"] = "MYSTERY"
-    report = sync_account(store, connector(account))
-    assert report.created == 249 and report.problems == 1
-    assert SyncRepository(store.db).problems(account.id) == [
-        (bad_id, "ValueError: unknown eBay orderFulfillmentStatus 'MYSTERY'")]
+    scenarios.one_bad_order_is_a_problem(
+        store, account, connector(account), bad_id,
+        "ValueError: unknown eBay orderFulfillmentStatus 'MYSTERY'")
     sandbox.change(bad_id, orderFulfillmentStatus="FULFILLED")
-    sync_account(store, connector(account), now=soon())
-    assert SyncRepository(store.db).problems(account.id) == []
+    scenarios.problem_clears_once_fixed(store, account, connector(account), soon())
 
 
 @pytest.mark.parametrize("secret, value", [("client_secret", "SBX-wrong"),
@@ -434,14 +406,8 @@ def test_tracking_write_back_offline_then_online_exactly_once(store, account, sa
     sync_account(store, connector(account))
     platform_id = _open_order(sandbox)
     local = store.orders.id_for(account.id, platform_id)
-    scenarios.ship_twice(store, local)
-
-    def reconnect(url):
-        account.settings.update(sb.account_settings(url))
-        return connector(account)
-
-    scenarios.deliver_offline_then_online(store, sandbox, connector(account, max_retries=1),
-                                          reconnect)
+    scenarios.write_back_offline_then_online(store, sandbox, account, local,
+                                             partial(connector, account), sb.account_settings)
     (sent,) = sandbox.write_backs
     items = sandbox.orders[platform_id]["lineItems"]
     assert sent["trackingNumber"] == "EE123456785KR" and sent["shippingCarrierCode"] == "KoreaPost"
@@ -456,11 +422,7 @@ def test_write_back_is_not_doubled_when_the_app_died_after_sending(store, accoun
     sync_account(store, connector(account))
     platform_id = _open_order(sandbox)
     local = store.orders.id_for(account.id, platform_id)
-    ship_order(store, local, carrier="DHL", tracking_number="1234567890")
-    conn = connector(account)
-    (item,) = OutboxRepository(store.db).all("pending")
-    conn.mark_shipped(_notice(item.payload))  # sent, then the app died before marking it done
-    assert deliver_due(store, lambda _id: conn).delivered == 1
+    scenarios.sent_before_the_app_died(store, local, connector(account), "DHL", "1234567890")
     assert len(sandbox.write_backs) == 1 and len(sandbox.fulfillments[platform_id]) == 1
 
 

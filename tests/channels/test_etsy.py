@@ -6,6 +6,7 @@ import json
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -18,11 +19,8 @@ from fulfill.channels.oauth import pkce_challenge, pkce_pair
 from fulfill.domain import ChannelAccount, Money, OrderStatus, Platform
 from fulfill.errors import ChannelAuthError, ChannelUnavailable
 from fulfill.sandboxes import etsy
-from fulfill.services.outbox import _notice, deliver_due, ship_order
 from fulfill.services.progress import CancelToken, Cancelled
 from fulfill.services.sync import sync_account
-from fulfill.storage.outbox import OutboxRepository
-from fulfill.storage.sync_state import SyncRepository
 from tests.channels import scenarios
 from tests.channels.conftest import shared_fixture
 from tests.factories import chinese_address
@@ -278,13 +276,7 @@ def test_first_sync_reads_every_page_then_resync_writes_no_orders(store, account
     report = sync_account(store, conn)
     assert report.created == 250 and report.pages == 3 and report.problems == 0
     assert store.orders.count() == 250 and conn.remaining_today == etsy.PER_DAY - 3
-    changes = store.db.conn.total_changes
-    audited = store.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-    again = sync_account(store, connector(account))
-    assert again.created == again.changed == again.claims == 0
-    order_writes = store.db.execute("SELECT count(*) FROM audit_log").fetchone()[0] - audited
-    assert order_writes == 0
-    assert store.db.conn.total_changes - changes <= 4  # the sync's own state and log
+    scenarios.resync_writes_nothing(store, connector(account))
 
 
 def test_changed_order_is_updated_and_audited(store, account, sandbox):
@@ -294,13 +286,9 @@ def test_changed_order_is_updated_and_audited(store, account, sandbox):
     sandbox.change(receipt_id, status="canceled")
     new_ids = sandbox.add_orders(2, seed=99)
     report = sync_account(store, connector(account), now=soon())
-    assert report.changed == 1 and report.created == 2
-    local = store.orders.id_for(account.id, str(receipt_id))
-    assert store.orders.get(local).status is OrderStatus.CANCELLED
-    last = store.orders.history(local)[-1]
-    assert (last.action, last.old_value, last.new_value) == (
-        "status", "awaiting_shipment", "cancelled")
-    assert all(store.orders.id_for(account.id, str(i)) for i in new_ids)
+    local = scenarios.one_change_and_two_new_orders(store, account, report, str(receipt_id),
+                                                    [str(i) for i in new_ids])
+    assert store.orders.history(local)[-1].action == "status"  # nothing recorded after it
 
 
 def test_etsy_429_with_retry_after_then_success(store, account, sandbox):
@@ -317,8 +305,7 @@ def test_server_side_rate_limit_is_respected(store):
         save_secrets(acc.id, dict(etsy.SECRETS))
         http = ChannelHttp(limited.url, "Etsy", sleep=time.sleep)  # real waits: ~1 s
         conn = EtsyConnector(acc, load_secrets(acc.id), http=http)
-        assert sync_account(store, conn).created == 250
-        assert limited.throttled >= 1 and conn.http.stats.throttled == limited.throttled
+        scenarios.server_throttling_is_waited_out(store, limited, conn, 250)
 
 
 def test_spent_daily_quota_stops_the_run_without_waiting(store, account, sandbox):
@@ -333,11 +320,8 @@ def test_spent_daily_quota_stops_the_run_without_waiting(store, account, sandbox
 
 
 def test_server_errors_and_timeouts_are_retried(store, account, sandbox):
-    sandbox.fail_next(500, times=2)
-    sandbox.stall_next(1.0)
-    conn = connector(account, timeout=(1.0, 0.3))
-    assert sync_account(store, conn).created == 250
-    assert conn.http.stats.retries == 3
+    scenarios.faults_are_retried(store, sandbox, partial(connector, account), errors=2,
+                                 stalls=1)
 
 
 def test_malformed_json_stops_the_run_and_the_next_run_resumes(store, account, sandbox):
@@ -347,14 +331,12 @@ def test_malformed_json_stops_the_run_and_the_next_run_resumes(store, account, s
 
 
 def test_killed_sync_resumes_without_loss_or_duplicates(store, account, sandbox):
-    scenarios.cancel_when(store, connector(account), "100 orders read")
+    state = scenarios.killed_mid_sync(store, account, connector(account), "100 orders read")
     assert store.orders.count() == 100
-    state = SyncRepository(store.db).state(account.id)
     hundredth = sorted(r["updated_timestamp"] for r in sandbox.receipts.values())[99]
-    assert state.run_in_progress and state.run_cursor.startswith(f"{hundredth}:")
-    report = sync_account(store, connector(account))
-    assert report.resumed and report.pages == 2 and report.created == 150
-    assert store.orders.count() == 250
+    assert state.run_cursor.startswith(f"{hundredth}:")  # the last receipt read
+    report = scenarios.resumed_to_the_end(store, account, connector(account))
+    assert report.pages == 2 and report.created == 150
 
 
 def test_receipts_changing_mid_run_do_not_hide_unread_ones(store, account, sandbox):
@@ -378,13 +360,10 @@ def test_receipts_changing_mid_run_do_not_hide_unread_ones(store, account, sandb
 def test_one_bad_order_is_a_problem_and_the_rest_import(store, account, sandbox):
     bad_id = sorted(sandbox.receipts)[5]
     sandbox.receipts[bad_id]["status"] = "mystery"
-    report = sync_account(store, connector(account))
-    assert report.created == 249 and report.problems == 1
-    problems = SyncRepository(store.db).problems(account.id)
-    assert problems == [(str(bad_id), "ValueError: unknown Etsy status 'mystery'")]
+    scenarios.one_bad_order_is_a_problem(store, account, connector(account), str(bad_id),
+                                         "ValueError: unknown Etsy status 'mystery'")
     sandbox.change(bad_id, status="paid")
-    sync_account(store, connector(account), now=soon())
-    assert SyncRepository(store.db).problems(account.id) == []
+    scenarios.problem_clears_once_fixed(store, account, connector(account), soon())
 
 
 @pytest.mark.parametrize("wrong", [{"api_key": "not-our-key"}, {"shared_secret": ""},
@@ -438,15 +417,8 @@ def test_tracking_write_back_offline_then_online_exactly_once(store, account, sa
     sync_account(store, connector(account))
     receipt_id = _awaiting(sandbox)
     local = store.orders.id_for(account.id, str(receipt_id))
-    assert ship_order(store, local, carrier="EMS", tracking_number="EE123456785KR") is not None
-    assert ship_order(store, local, carrier="EMS", tracking_number="EE123456785KR") is None
-
-    def reconnect(url):
-        account.settings["api_base"] = url
-        return connector(account)
-
-    scenarios.deliver_offline_then_online(store, sandbox, connector(account, max_retries=1),
-                                          reconnect)
+    scenarios.write_back_offline_then_online(store, sandbox, account, local,
+                                             partial(connector, account), etsy.account_settings)
     assert sandbox.tracking_posts == [{"receipt_id": receipt_id, "tracking_code": "EE123456785KR",
                                        "carrier_name": "korea-post"}]
     receipt = sandbox.receipts[receipt_id]
@@ -458,11 +430,8 @@ def test_write_back_is_not_doubled_when_the_app_died_after_sending(store, accoun
     sync_account(store, connector(account))
     receipt_id = _awaiting(sandbox)
     local = store.orders.id_for(account.id, str(receipt_id))
-    ship_order(store, local, carrier="CJ대한통운", tracking_number="640012345678")
-    conn = connector(account)
-    (item,) = OutboxRepository(store.db).all("pending")
-    conn.mark_shipped(_notice(item.payload))  # sent, then the app died before marking it done
-    assert deliver_due(store, lambda _id: conn).delivered == 1
+    scenarios.sent_before_the_app_died(store, local, connector(account), "CJ대한통운",
+                                       "640012345678")
     assert len(sandbox.tracking_posts) == 1
     assert sandbox.tracking_posts[0]["carrier_name"] == "cj-logistics"
 

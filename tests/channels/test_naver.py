@@ -12,6 +12,7 @@ import base64
 import json
 import time
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import bcrypt
@@ -32,11 +33,10 @@ from fulfill.errors import ChannelAuthError, ChannelRejected, ChannelUnavailable
 from fulfill.sandboxes import naver
 from fulfill.sandboxes.server import Sandbox, SandboxReply
 from fulfill.services import channels
-from fulfill.services.outbox import _notice, deliver_due, ship_order
+from fulfill.services.outbox import deliver_due, ship_order
 from fulfill.services.sync import sync_account
 from fulfill.storage.outbox import OutboxRepository
 from fulfill.storage.returns import PLATFORM_CANCELLATION
-from fulfill.storage.sync_state import SyncRepository
 from tests.channels import scenarios
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "naver"
@@ -374,11 +374,7 @@ def test_first_sync_reads_every_day_then_resync_writes_nothing(store, account, s
         [e.action for e in store.orders.history(store.orders.id_for(account.id, o))
          ].count(PLATFORM_CANCELLATION) == n for o, n in cancelled.items())
     assert report.claims > 0
-    changes, audited = store.db.conn.total_changes, audit_rows(store)
-    again = sync_account(store, connector(account))
-    assert again.created == again.changed == again.claims == 0
-    assert audit_rows(store) == audited
-    assert store.db.conn.total_changes - changes <= 4  # only the sync's own bookkeeping
+    scenarios.resync_writes_nothing(store, connector(account))
 
 
 def test_paging_by_more_within_a_day_and_resuming_mid_day(store, sandbox):
@@ -408,15 +404,9 @@ def test_changed_order_is_updated_and_audited(store, small):
         sandbox.move_claim(product_order_id, "CANCEL_DONE")
     new = sandbox.add_orders(2, seed=99)
     report = sync_account(store, connector(account), now=soon())
-    assert report.changed == 1 and report.created == 2
-    local = store.orders.id_for(account.id, order_id)
-    assert store.orders.get(local).status is OrderStatus.CANCELLED
-    history = store.orders.history(local)
-    last = [e for e in history if e.action == "status"][-1]
-    assert (last.old_value, last.new_value) == ("awaiting_shipment", "cancelled")
-    assert [e.action for e in history].count(PLATFORM_CANCELLATION) == len(
-        sandbox.by_order[order_id])
-    assert all(store.orders.id_for(account.id, o) for o in new)
+    local = scenarios.one_change_and_two_new_orders(store, account, report, order_id, new)
+    assert [e.action for e in store.orders.history(local)].count(PLATFORM_CANCELLATION) == len(
+        sandbox.by_order[order_id])  # one per product order
 
 
 def test_rate_limit_answers_are_waited_out_and_slow_the_bucket(store):
@@ -425,9 +415,7 @@ def test_rate_limit_answers_are_waited_out_and_slow_the_bucket(store):
         account = add_account(store, server.url, history_days="1")
         conn = connector(account, sleep=time.sleep, backoff_s=0.05,
                          bucket=TokenBucket(rate=1000, burst=1000))
-        report = sync_account(store, conn, now=soon())
-    assert report.created == 25
-    assert server.throttled > 0 and conn.http.stats.throttled == server.throttled
+        scenarios.server_throttling_is_waited_out(store, server, conn, 25, now=soon())
     assert conn.http.bucket.rate == 15  # the GNCP-GW-RateLimit-Replenish-Rate Naver sent
 
 
@@ -444,10 +432,8 @@ def test_quota_limit_per_second_is_waited_out_but_a_used_up_round_stops(store, a
 
 
 def test_server_errors_and_a_timeout_are_retried(store, account, sandbox):
-    sandbox.fail_next(500, times=2)
-    sandbox.stall_next(1.0)
-    conn = connector(account, timeout=(1.0, 0.3))
-    assert sync_account(store, conn).created == 250 and conn.http.stats.retries == 3
+    scenarios.faults_are_retried(store, sandbox, partial(connector, account), errors=2,
+                                 stalls=1)
 
 
 def test_malformed_json_stops_the_run_and_the_next_run_resumes(store, account, sandbox):
@@ -458,30 +444,22 @@ def test_malformed_json_stops_the_run_and_the_next_run_resumes(store, account, s
 
 
 def test_killed_sync_resumes_without_loss_or_duplicates(store, account, sandbox):
-    scenarios.cancel_when(store, connector(account), "orders read")
-    first = store.orders.count()
-    assert 0 < first < 250
-    state = SyncRepository(store.db).state(account.id)
+    state = scenarios.killed_mid_sync(store, account, connector(account), "orders read")
     position = json.loads(state.run_cursor)
-    assert state.run_in_progress and set(position) == {"from", "to", "seq"}
+    assert set(position) == {"from", "to", "seq"}  # within a day's slice
     assert datetime.fromisoformat(position["to"]) - datetime.fromisoformat(position["from"]) \
         <= SLICE
-    report = sync_account(store, connector(account))
-    assert report.resumed and report.created == 250 - first and store.orders.count() == 250
-    assert SyncRepository(store.db).state(account.id).watermark is not None
+    scenarios.resumed_to_the_end(store, account, connector(account))
 
 
 def test_one_bad_order_is_a_problem_and_the_rest_import(store, account, sandbox):
     bad = sorted(sandbox.by_order)[5]
     first = sandbox.by_order[bad][0]
     sandbox.product_order(first)["productOrderStatus"] = "MYSTERY"
-    report = sync_account(store, connector(account))
-    assert report.created == 249 and report.problems == 1
-    assert SyncRepository(store.db).problems(account.id) == [
-        (bad, "ValueError: unknown Naver productOrderStatus 'MYSTERY'")]
+    scenarios.one_bad_order_is_a_problem(store, account, connector(account), bad,
+                                         "ValueError: unknown Naver productOrderStatus 'MYSTERY'")
     sandbox.change(first, "PURCHASE_DECIDED", productOrderStatus="PURCHASE_DECIDED")
-    sync_account(store, connector(account), now=soon())
-    assert SyncRepository(store.db).problems(account.id) == []
+    scenarios.problem_clears_once_fixed(store, account, connector(account), soon())
 
 
 def test_expired_token_is_renewed_once_and_the_sync_goes_on(store, small):
@@ -528,14 +506,8 @@ def test_write_back_confirms_then_dispatches_offline_then_online_exactly_once(st
     order_id = sandbox.first("PAYED", confirmed=False)
     ids = sandbox.by_order[order_id]
     local = store.orders.id_for(account.id, order_id)
-    scenarios.ship_twice(store, local)
-
-    def reconnect(url):
-        account.settings["api_base"] = f"{url}/external"
-        return connector(account)
-
-    scenarios.deliver_offline_then_online(store, sandbox, connector(account, max_retries=1),
-                                          reconnect)
+    scenarios.write_back_offline_then_online(store, sandbox, account, local,
+                                             partial(connector, account), naver.account_settings)
     assert sandbox.confirms == ids  # 발주확인 first: the order was new
     assert [d["productOrderId"] for d in sandbox.dispatches] == ids
     sent = sandbox.dispatches[0]
@@ -618,12 +590,8 @@ def test_write_back_is_not_doubled_when_the_app_died_after_sending(store, small)
     sandbox, account = small
     sync_account(store, connector(account))
     order_id = sandbox.first("PAYED")
-    ship_order(store, store.orders.id_for(account.id, order_id), carrier="EMS",
-               tracking_number=scenarios.TRACKING)
-    conn = connector(account)
-    (item,) = OutboxRepository(store.db).all("pending")
-    conn.mark_shipped(_notice(item.payload))
-    assert deliver_due(store, lambda _id: conn).delivered == 1
+    scenarios.sent_before_the_app_died(store, store.orders.id_for(account.id, order_id),
+                                       connector(account), "EMS", scenarios.TRACKING)
     assert len(sandbox.dispatches) == len(sandbox.by_order[order_id])
 
 

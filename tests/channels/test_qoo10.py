@@ -8,6 +8,7 @@ import math
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -24,9 +25,7 @@ from fulfill.domain import ChannelAccount, Money, OrderStatus, Platform
 from fulfill.domain.returns import ClaimKind, ReturnKind, ReturnReason, ReturnStatus
 from fulfill.errors import ChannelAuthError, ChannelRejected, PayloadError
 from fulfill.sandboxes import qoo10
-from fulfill.services.outbox import _notice, deliver_due, ship_order
 from fulfill.services.sync import sync_account
-from fulfill.storage.outbox import OutboxRepository
 from fulfill.storage.sync_state import SyncRepository
 from tests.channels import scenarios
 
@@ -273,12 +272,7 @@ def test_first_sync_then_resync_writes_nothing(store, account, sandbox):
                 if c[-1]["claimStatus"] in ("6", "15")]
     rmas = store.returns.for_orders([o.id for o in refunded])
     assert all(len(rmas[o.id]) == 1 and rmas[o.id][0].refunds for o in refunded)
-    changes = store.db.conn.total_changes
-    audited = store.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-    again = sync_account(store, connector(account))
-    assert again.created == again.changed == again.claims == 0
-    assert store.db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == audited
-    assert store.db.conn.total_changes - changes <= 4  # only the sync's own bookkeeping
+    scenarios.resync_writes_nothing(store, connector(account))
 
 
 def test_windows_of_a_week_and_a_full_answer_asked_again_in_halves(store, account, sandbox):
@@ -314,35 +308,25 @@ def test_changed_order_is_updated_and_audited(store, account, sandbox):
                    TrackingNo="EE000000000KR")
     new = sandbox.add_orders(2, seed=99)
     report = sync_account(store, connector(account), now=soon())
-    assert report.created == 2 and report.changed == 1
-    order = local(store, account, shipped)
-    assert order.status is OrderStatus.SHIPPED and order.raw["TrackingNo"] == "EE000000000KR"
-    last = [e for e in store.orders.history(order.id) if e.action == "status"][-1]
-    assert (last.old_value, last.new_value) == ("awaiting_shipment", "shipped")
-    assert all(store.orders.id_for(account.id, no) for no in new)
+    scenarios.one_change_and_two_new_orders(store, account, report, shipped, new,
+                                            became=OrderStatus.SHIPPED)
+    assert local(store, account, shipped).raw["TrackingNo"] == "EE000000000KR"
 
 
 def test_throttling_is_waited_out(store):
     with qoo10.Qoo10Sandbox(250, rate=100) as server:
         account = add_account(store, server.url)
         conn = connector(account, sleep=time.sleep, backoff_s=0.05)
-        report = sync_account(store, conn)
-    assert report.created == 250
-    assert server.throttled > 0 and conn.http.stats.throttled == server.throttled
+        scenarios.server_throttling_is_waited_out(store, server, conn, 250)
 
 
 def test_http_429_and_server_errors_are_retried(store, account, sandbox):
-    sandbox.fail_next(429)
-    sandbox.fail_next(500, times=2)
-    conn = connector(account)
-    assert sync_account(store, conn).created == 250
-    assert conn.http.stats.throttled == 1 and conn.http.stats.retries == 3
+    scenarios.faults_are_retried(store, sandbox, partial(connector, account), throttles=1,
+                                 errors=2)
 
 
 def test_timeout_then_success(store, account, sandbox):
-    sandbox.stall_next(1.0)
-    conn = connector(account, timeout=(1.0, 0.3))
-    assert sync_account(store, conn).created == 250 and conn.http.stats.retries == 1
+    scenarios.faults_are_retried(store, sandbox, partial(connector, account), stalls=1)
 
 
 def test_malformed_json_stops_the_run_and_the_next_run_resumes(store, account, sandbox):
@@ -351,28 +335,20 @@ def test_malformed_json_stops_the_run_and_the_next_run_resumes(store, account, s
 
 
 def test_killed_sync_resumes_without_loss_or_duplicates(store, account, sandbox):
-    scenarios.cancel_when(store, connector(account), "orders read")
-    first = store.orders.count()
-    assert 0 < first < 250
-    state = SyncRepository(store.db).state(account.id)
+    state = scenarios.killed_mid_sync(store, account, connector(account), "orders read")
     start = json.loads(state.run_cursor)["from"]
     since = math.floor(state.run_until.timestamp()) - 200 * 86400  # the first window's start
-    assert state.run_in_progress and (start - since) % qoo10_client.WINDOW_S == 0
-    report = scenarios.resume(store, connector(account))
-    assert report.resumed and report.created == 250 - first and store.orders.count() == 250
-    assert SyncRepository(store.db).state(account.id).watermark is not None
+    assert (start - since) % qoo10_client.WINDOW_S == 0  # a week's window
+    scenarios.resumed_to_the_end(store, account, connector(account))
 
 
 def test_one_bad_order_is_a_problem_and_the_rest_import(store, account, sandbox):
     bad = first_with_status(sandbox, 5)
     sandbox.rows[bad]["total"] = "1,280円"
-    report = sync_account(store, connector(account))
-    assert report.created == 249 and report.problems == 1
-    ((number, message),) = SyncRepository(store.db).problems(account.id)
-    assert number == bad and message.startswith("ValueError: '1,280円' is not an amount")
+    scenarios.one_bad_order_is_a_problem(store, account, connector(account), bad,
+                                         "ValueError: '1,280円' is not an amount of money")
     sandbox.change(bad, total=1280)
-    sync_account(store, connector(account), now=soon())
-    assert SyncRepository(store.db).problems(account.id) == []
+    scenarios.problem_clears_once_fixed(store, account, connector(account), soon())
     assert local(store, account, bad).status is OrderStatus.DELIVERED
 
 
@@ -461,14 +437,9 @@ def test_a_wrong_key_or_password_is_an_auth_error_in_qoo10s_words(store, sandbox
 def test_tracking_write_back_offline_then_online_exactly_once(store, account, sandbox):
     sync_account(store, connector(account))
     number = first_with_status(sandbox, 2)
-    scenarios.ship_twice(store, store.orders.id_for(account.id, number))
-
-    def reconnect(url):
-        account.settings["api_base"] = qoo10.service_url(url)
-        return connector(account)
-
-    scenarios.deliver_offline_then_online(store, sandbox, connector(account, max_retries=1),
-                                          reconnect)
+    order_id = store.orders.id_for(account.id, number)
+    scenarios.write_back_offline_then_online(store, sandbox, account, order_id,
+                                             partial(connector, account), qoo10.account_settings)
     assert sandbox.shipments == [{"OrderNo": number, "ShippingCorp": "EMS",
                                   "TrackingNo": scenarios.TRACKING}]
     assert sandbox.rows[number]["shippingStatus"] == "On delivery(4)"
@@ -477,12 +448,8 @@ def test_tracking_write_back_offline_then_online_exactly_once(store, account, sa
 def test_write_back_is_not_doubled_when_the_app_died_after_sending(store, account, sandbox):
     sync_account(store, connector(account))
     number = first_with_status(sandbox, 3)
-    ship_order(store, store.orders.id_for(account.id, number), carrier="CJ대한통운",
-               tracking_number="569012345678")
-    conn = connector(account)
-    (item,) = OutboxRepository(store.db).all("pending")
-    conn.mark_shipped(_notice(item.payload))  # sent, then the app died before marking it done
-    assert deliver_due(store, lambda _id: conn).delivered == 1
+    scenarios.sent_before_the_app_died(store, store.orders.id_for(account.id, number),
+                                       connector(account), "CJ대한통운", "569012345678")
     assert sandbox.shipments == [{"OrderNo": number, "ShippingCorp": "CJ大韓通運",
                                   "TrackingNo": "569012345678"}]
 

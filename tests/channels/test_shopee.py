@@ -8,6 +8,7 @@ import json
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
 import pytest
 
@@ -20,10 +21,7 @@ from fulfill.domain import ChannelAccount, Money, OrderStatus, Platform
 from fulfill.errors import ChannelAuthError, ChannelRejected
 from fulfill.sandboxes import shopee
 from fulfill.sandboxes.server import Sandbox, SandboxReply
-from fulfill.services.outbox import _notice, deliver_due, ship_order
 from fulfill.services.sync import sync_account
-from fulfill.storage.outbox import OutboxRepository
-from fulfill.storage.sync_state import SyncRepository
 from tests.channels import scenarios
 from tests.channels.conftest import shared_fixture
 from tests.factories import chinese_address
@@ -185,12 +183,7 @@ def test_first_sync_reads_every_slice_then_resync_writes_no_orders(store, accoun
         local = store.orders.get(store.orders.id_for(account.id, payload["order_sn"]))
         counts[local.status] += 1
     assert counts[OrderStatus.PARTIALLY_REFUNDED] > 0 and counts[OrderStatus.REFUNDED] > 0
-    changes = store.db.conn.total_changes
-    audited = store.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-    again = sync_account(store, connector(account))
-    assert again.created == again.changed == again.claims == 0
-    assert store.db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == audited
-    assert store.db.conn.total_changes - changes <= 4  # only the sync's own bookkeeping
+    scenarios.resync_writes_nothing(store, connector(account))
 
 
 def test_paging_within_a_slice_and_slices_of_at_most_15_days(account, sandbox):
@@ -210,37 +203,23 @@ def test_changed_order_is_updated_and_audited(store, account, sandbox):
     sandbox.change(sn, order_status="CANCELLED", cancel_by="buyer")
     new_sns = sandbox.add_orders(2, seed=99)
     report = sync_account(store, connector(account), now=soon())
-    assert report.changed == 1 and report.created == 2
-    local = store.orders.id_for(account.id, sn)
-    assert store.orders.get(local).status is OrderStatus.CANCELLED
-    # the status change (the platform's cancellation itself is recorded after it)
-    last = [entry for entry in store.orders.history(local) if entry.action == "status"][-1]
-    assert (last.action, last.old_value, last.new_value) == (
-        "status", "awaiting_shipment", "cancelled")
-    assert all(store.orders.id_for(account.id, s) for s in new_sns)
+    scenarios.one_change_and_two_new_orders(store, account, report, sn, new_sns)
 
 
 def test_shopee_throttle_errors_are_waited_out(store):
     with shopee.ShopeeSandbox(250, rate=40) as server:
         account = add_account(store, server.url)
         conn = connector(account, sleep=time.sleep, backoff_s=0.05)
-        report = sync_account(store, conn)
-    assert report.created == 250
-    assert server.throttled > 0 and conn.http.stats.throttled == server.throttled
+        scenarios.server_throttling_is_waited_out(store, server, conn, 250)
 
 
 def test_http_429_and_server_errors_are_retried(store, account, sandbox):
-    sandbox.fail_next(429)
-    sandbox.fail_next(500, times=2)
-    conn = connector(account)
-    assert sync_account(store, conn).created == 250
-    assert conn.http.stats.throttled == 1 and conn.http.stats.retries == 3
+    scenarios.faults_are_retried(store, sandbox, partial(connector, account), throttles=1,
+                                 errors=2)
 
 
 def test_timeout_then_success(store, account, sandbox):
-    sandbox.stall_next(1.0)
-    conn = connector(account, timeout=(1.0, 0.3))
-    assert sync_account(store, conn).created == 250 and conn.http.stats.retries == 1
+    scenarios.faults_are_retried(store, sandbox, partial(connector, account), stalls=1)
 
 
 def test_malformed_json_stops_the_run_and_the_next_run_resumes(store, account, sandbox):
@@ -249,29 +228,21 @@ def test_malformed_json_stops_the_run_and_the_next_run_resumes(store, account, s
 
 
 def test_killed_sync_resumes_without_loss_or_duplicates(store, account, sandbox):
-    scenarios.cancel_when(store, connector(account), "orders read")
-    first = store.orders.count()
-    assert 0 < first < 250
-    state = SyncRepository(store.db).state(account.id)
+    state = scenarios.killed_mid_sync(store, account, connector(account), "orders read")
     position = json.loads(state.run_cursor)
-    assert state.run_in_progress and position["cursor"] == ""  # the next 15-day slice
+    assert position["cursor"] == ""  # the next 15-day slice
     since = int(state.run_until.timestamp()) - connector(account).history_days * 86400
     assert position["from"] > since and (position["from"] - since) % SLICE_S == 0
-    report = sync_account(store, connector(account))
-    assert report.resumed and report.created == 250 - first and store.orders.count() == 250
-    assert SyncRepository(store.db).state(account.id).watermark is not None
+    scenarios.resumed_to_the_end(store, account, connector(account))
 
 
 def test_one_bad_order_is_a_problem_and_the_rest_import(store, account, sandbox):
     bad = sorted(sandbox.orders)[5]
     sandbox.orders[bad]["order_status"] = "MYSTERY"
-    report = sync_account(store, connector(account))
-    assert report.created == 249 and report.problems == 1
-    assert SyncRepository(store.db).problems(account.id) == [
-        (bad, "ValueError: unknown Shopee order_status 'MYSTERY'")]
+    scenarios.one_bad_order_is_a_problem(store, account, connector(account), bad,
+                                         "ValueError: unknown Shopee order_status 'MYSTERY'")
     sandbox.change(bad, order_status="COMPLETED")
-    sync_account(store, connector(account), now=soon())
-    assert SyncRepository(store.db).problems(account.id) == []
+    scenarios.problem_clears_once_fixed(store, account, connector(account), soon())
 
 
 def test_wrong_partner_key_is_an_auth_error_without_refreshing(store, account, sandbox):
@@ -307,14 +278,8 @@ def test_tracking_write_back_offline_then_online_exactly_once(store, account, sa
     sync_account(store, connector(account))
     sn = first_with_status(sandbox, "READY_TO_SHIP")
     local = store.orders.id_for(account.id, sn)
-    scenarios.ship_twice(store, local)
-
-    def reconnect(url):
-        account.settings["api_base"] = url
-        return connector(account)
-
-    scenarios.deliver_offline_then_online(store, sandbox, connector(account, max_retries=1),
-                                          reconnect)
+    scenarios.write_back_offline_then_online(store, sandbox, account, local,
+                                             partial(connector, account), shopee.account_settings)
     assert sandbox.shipments == [{"order_sn": sn, "tracking_number": "EE123456785KR"}]
     assert sandbox.orders[sn]["order_status"] == "SHIPPED"
 
@@ -322,12 +287,8 @@ def test_tracking_write_back_offline_then_online_exactly_once(store, account, sa
 def test_write_back_is_not_doubled_when_the_app_died_after_sending(store, account, sandbox):
     sync_account(store, connector(account))
     sn = first_with_status(sandbox, "READY_TO_SHIP")
-    ship_order(store, store.orders.id_for(account.id, sn), carrier="EMS",
-               tracking_number="EE123456785KR")
-    conn = connector(account)
-    (item,) = OutboxRepository(store.db).all("pending")
-    conn.mark_shipped(_notice(item.payload))  # sent, then the app died before marking it done
-    assert deliver_due(store, lambda _id: conn).delivered == 1
+    scenarios.sent_before_the_app_died(store, store.orders.id_for(account.id, sn),
+                                       connector(account), "EMS", scenarios.TRACKING)
     assert len(sandbox.shipments) == 1
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 
@@ -19,10 +20,10 @@ from fulfill.channels.shopify.mapper import gid, legacy_id, map_order, map_rest_
 from fulfill.domain import ChannelAccount, Money, OrderLine, OrderStatus, Platform
 from fulfill.errors import ChannelAuthError, ChannelError, ChannelRejected
 from fulfill.sandboxes import shopify as sh
-from fulfill.services.outbox import _notice, deliver_due, ship_order
+from fulfill.services.outbox import deliver_due, ship_order
 from fulfill.services.sync import sync_account
 from fulfill.storage.outbox import OutboxRepository
-from fulfill.storage.sync_state import SyncRepository
+from tests.channels import scenarios
 from tests.channels.conftest import shared_fixture
 from tests.factories import chinese_address
 from tests.factories import order as factory_order
@@ -212,10 +213,7 @@ def test_first_sync_reads_every_page_then_resync_writes_no_orders(store, account
     local = store.orders.get(store.orders.id_for(account.id, first_gid))
     assert local.platform_order_id.startswith("gid://shopify/Order/")
     assert local.currency in {"USD", "CAD", "GBP", "AUD", "EUR"}
-    audited = store.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-    again = sync_account(store, connector(account))
-    assert again.created == again.changed == again.claims == 0
-    assert store.db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == audited
+    scenarios.resync_writes_nothing(store, connector(account))
 
 
 def test_changed_and_new_orders_are_picked_up(store, account, sandbox):
@@ -227,10 +225,10 @@ def test_changed_and_new_orders_are_picked_up(store, account, sandbox):
                    displayFinancialStatus="VOIDED")
     new_ids = sandbox.add_orders(2, seed=99)
     report = sync_account(store, connector(account), now=soon())
-    assert report.changed == 1 and report.created == 2 and report.fetched < 30
-    local = store.orders.id_for(account.id, f"gid://shopify/Order/{order_id}")
-    assert store.orders.get(local).status is OrderStatus.CANCELLED
-    assert all(store.orders.id_for(account.id, f"gid://shopify/Order/{i}") for i in new_ids)
+    scenarios.one_change_and_two_new_orders(store, account, report,
+                                            f"gid://shopify/Order/{order_id}",
+                                            [f"gid://shopify/Order/{i}" for i in new_ids])
+    assert report.fetched < 30  # only what changed since the last sync was read
 
 
 def test_an_order_with_many_lines_gets_the_rest_fetched(store, account, sandbox):
@@ -246,11 +244,13 @@ def test_an_order_with_many_lines_gets_the_rest_fetched(store, account, sandbox)
 
 def test_one_bad_order_is_a_problem_and_the_rest_import(store, account, sandbox):
     bad = sorted(sandbox.orders)[5]
+    status = sandbox.orders[bad]["displayFinancialStatus"]
     sandbox.orders[bad]["displayFinancialStatus"] = "BARTERED"
-    report = sync_account(store, connector(account))
-    assert report.created == 249 and report.problems == 1
-    assert SyncRepository(store.db).problems(account.id) == [
-        (f"gid://shopify/Order/{bad}", "ValueError: unknown Shopify financial status 'BARTERED'")]
+    scenarios.one_bad_order_is_a_problem(
+        store, account, connector(account), f"gid://shopify/Order/{bad}",
+        "ValueError: unknown Shopify financial status 'BARTERED'")
+    sandbox.change(bad, displayFinancialStatus=status)
+    scenarios.problem_clears_once_fixed(store, account, connector(account), soon())
 
 
 def test_query_cost_pacing_avoids_throttled_answers(store, account):
@@ -309,19 +309,8 @@ def test_tracking_write_back_offline_then_online_exactly_once(store, account, sa
     sync_account(store, connector(account))
     platform_id = _unfulfilled(sandbox)
     local = store.orders.id_for(account.id, f"gid://shopify/Order/{platform_id}")
-    ship_order(store, local, carrier="EMS", tracking_number="EE123456785KR")
-
-    sandbox.stop()  # offline
-    report = deliver_due(store, lambda _id: connector(account, max_retries=1))
-    assert report.retrying == 1
-    (item,) = OutboxRepository(store.db).all("pending")
-    assert "could not be reached" in item.last_error
-
-    sandbox.start()
-    account.settings["api_base"] = sandbox.url
-    later = datetime.now(UTC) + timedelta(hours=1)
-    assert deliver_due(store, lambda _id: connector(account), now=later).delivered == 1
-    assert deliver_due(store, lambda _id: connector(account), now=later).delivered == 0
+    scenarios.write_back_offline_then_online(store, sandbox, account, local,
+                                             partial(connector, account), sh.account_settings)
     (posted,) = sandbox.posted
     body = posted["fulfillment"]
     # The documented request shape (fulfillment_create_{a,b,c}.request.json) and nothing else.
@@ -363,11 +352,8 @@ def test_write_back_is_not_doubled_when_the_app_died_after_sending(store, accoun
     sync_account(store, connector(account))
     platform_id = _unfulfilled(sandbox)
     local = store.orders.id_for(account.id, f"gid://shopify/Order/{platform_id}")
-    ship_order(store, local, carrier="EMS", tracking_number="EE123456785KR")
-    conn = connector(account)
-    (item,) = OutboxRepository(store.db).all("pending")
-    conn.mark_shipped(_notice(item.payload))  # sent, then the app died before marking it done
-    assert deliver_due(store, lambda _id: conn).delivered == 1
+    scenarios.sent_before_the_app_died(store, local, connector(account), "EMS",
+                                       scenarios.TRACKING)
     assert len(sandbox.fulfillments[platform_id]) == 1
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 
@@ -14,10 +15,7 @@ from fulfill.channels.woocommerce.mapper import map_order
 from fulfill.domain import ChannelAccount, Money, OrderStatus, Platform
 from fulfill.errors import ChannelAuthError
 from fulfill.sandboxes import woocommerce as woo
-from fulfill.services.outbox import deliver_due, ship_order
 from fulfill.services.sync import sync_account
-from fulfill.storage.outbox import OutboxRepository
-from fulfill.storage.sync_state import SyncRepository
 from tests.channels import scenarios
 from tests.channels.conftest import shared_fixture
 from tests.factories import chinese_address
@@ -75,15 +73,8 @@ def test_first_sync_reads_every_page_then_resync_writes_no_orders(store, account
     report = sync_account(store, connector(account))
     assert report.created == 250 and report.pages == 3 and report.problems == 0
     assert store.orders.count() == 250
-    changes = store.db.conn.total_changes
-    # The first sync also recorded the refunds and cancellations the shop reports.
-    audited = store.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-    again = sync_account(store, connector(account))
-    assert again.created == again.changed == again.claims == 0
-    order_writes = store.db.execute("SELECT count(*) FROM audit_log").fetchone()[0] - audited
-    assert order_writes == 0
-    # only the sync's own bookkeeping (state and log) was written
-    assert store.db.conn.total_changes - changes <= 4
+    # The first sync also recorded the refunds and cancellations the shop reports: not again.
+    scenarios.resync_writes_nothing(store, connector(account))
 
 
 def test_changed_order_is_updated_and_audited(store, account, sandbox):
@@ -93,27 +84,18 @@ def test_changed_order_is_updated_and_audited(store, account, sandbox):
     sandbox.change(order_id, status="cancelled")
     new_ids = sandbox.add_orders(2, seed=99)
     report = sync_account(store, connector(account), now=soon())
-    assert report.changed == 1 and report.created == 2
-    local = store.orders.id_for(account.id, str(order_id))
-    assert store.orders.get(local).status is OrderStatus.CANCELLED
-    last = store.orders.history(local)[-1]
-    assert (last.action, last.old_value, last.new_value) == ("status", "awaiting_shipment", "cancelled")
-    assert all(store.orders.id_for(account.id, str(i)) for i in new_ids)
+    local = scenarios.one_change_and_two_new_orders(store, account, report, str(order_id),
+                                                    [str(i) for i in new_ids])
+    assert store.orders.history(local)[-1].action == "status"  # nothing recorded after it
 
 
 def test_throttling_and_server_errors_are_retried(store, account, sandbox):
-    sandbox.fail_next(429)
-    sandbox.fail_next(500, times=2)
-    conn = connector(account)
-    report = sync_account(store, conn)
-    assert report.created == 250
-    assert conn.http.stats.throttled == 1 and conn.http.stats.retries == 3
+    scenarios.faults_are_retried(store, sandbox, partial(connector, account), throttles=1,
+                                 errors=2)
 
 
 def test_timeout_then_success(store, account, sandbox):
-    sandbox.stall_next(1.0)
-    conn = connector(account, timeout=(1.0, 0.3))
-    assert sync_account(store, conn).created == 250
+    scenarios.faults_are_retried(store, sandbox, partial(connector, account), stalls=1)
 
 
 def test_malformed_json_stops_the_run_and_the_next_run_resumes(store, account, sandbox):
@@ -123,26 +105,20 @@ def test_malformed_json_stops_the_run_and_the_next_run_resumes(store, account, s
 
 
 def test_killed_sync_resumes_without_loss_or_duplicates(store, account, sandbox):
-    scenarios.cancel_when(store, connector(account), "100 orders read")
-    assert store.orders.count() == 100
-    state = SyncRepository(store.db).state(account.id)
-    assert state.run_in_progress and state.run_cursor == "2"
-    report = sync_account(store, connector(account))
-    assert report.resumed and report.pages == 2 and report.created == 150
-    assert store.orders.count() == 250
-    assert SyncRepository(store.db).state(account.id).watermark is not None
+    state = scenarios.killed_mid_sync(store, account, connector(account), "100 orders read")
+    assert store.orders.count() == 100 and state.run_cursor == "2"  # the next page
+    report = scenarios.resumed_to_the_end(store, account, connector(account))
+    assert report.pages == 2 and report.created == 150
 
 
 def test_one_bad_order_is_a_problem_and_the_rest_import(store, account, sandbox):
     bad_id = sorted(sandbox.orders)[5]
     sandbox.orders[bad_id]["status"] = "mystery-status"
-    report = sync_account(store, connector(account))
-    assert report.created == 249 and report.problems == 1
-    problems = SyncRepository(store.db).problems(account.id)
-    assert problems == [(str(bad_id), "ValueError: unknown WooCommerce status 'mystery-status'")]
+    scenarios.one_bad_order_is_a_problem(
+        store, account, connector(account), str(bad_id),
+        "ValueError: unknown WooCommerce status 'mystery-status'")
     sandbox.change(bad_id, status="processing")
-    sync_account(store, connector(account), now=soon())
-    assert SyncRepository(store.db).problems(account.id) == []
+    scenarios.problem_clears_once_fixed(store, account, connector(account), soon())
 
 
 def test_wrong_credentials_say_what_to_do(store, account, sandbox):
@@ -156,14 +132,8 @@ def test_tracking_write_back_offline_then_online_exactly_once(store, account, sa
     sync_account(store, connector(account))
     platform_id = next(i for i, o in sorted(sandbox.orders.items()) if o["status"] == "processing")
     local = store.orders.id_for(account.id, str(platform_id))
-    scenarios.ship_twice(store, local)
-
-    def reconnect(url):
-        account.settings["site_url"] = url
-        return connector(account)
-
-    scenarios.deliver_offline_then_online(store, sandbox, connector(account, max_retries=1),
-                                          reconnect)
+    scenarios.write_back_offline_then_online(store, sandbox, account, local,
+                                             partial(connector, account), woo.account_settings)
     assert [t["tracking_number"] for t in sandbox.trackings[platform_id]] == ["EE123456785KR"]
     assert sandbox.orders[platform_id]["status"] == "completed"
 
@@ -172,11 +142,6 @@ def test_write_back_is_not_doubled_when_the_app_died_after_sending(store, accoun
     sync_account(store, connector(account))
     platform_id = sorted(sandbox.orders)[0]
     local = store.orders.id_for(account.id, str(platform_id))
-    ship_order(store, local, carrier="EMS", tracking_number="EE123456785KR")
-    conn = connector(account)
-    (item,) = OutboxRepository(store.db).all("pending")
-    from fulfill.services.outbox import _notice
-
-    conn.mark_shipped(_notice(item.payload))  # sent, then the app died before marking it done
-    assert deliver_due(store, lambda _id: conn).delivered == 1
+    scenarios.sent_before_the_app_died(store, local, connector(account), "EMS",
+                                       scenarios.TRACKING)
     assert len(sandbox.trackings[platform_id]) == 1
