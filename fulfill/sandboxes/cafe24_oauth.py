@@ -16,7 +16,9 @@ from fulfill.channels.money_time import KST
 from fulfill.sandboxes.server import SandboxReply, SandboxRequest
 
 MALL_ID = "seoulglow"
-CLIENT_ID, CLIENT_SECRET = "SbxCafe24ClientId0001", "sandbox-cafe24-secret-7f3a"
+# The stand-in's own app credentials, public on purpose: it checks them, nothing else does.
+CLIENT_ID = "sandbox-cafe24-client"
+CLIENT_SECRET = "SBX-not-secret"
 ACCESS_TOKEN, REFRESH_TOKEN = "sandbox-access-0001", "sandbox-refresh-0001"
 SCOPES = frozenset({"mall.read_order", "mall.write_order", "mall.read_shipping"})
 

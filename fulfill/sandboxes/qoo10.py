@@ -28,7 +28,7 @@ from fulfill.sandboxes.server import Sandbox, SandboxReply, SandboxRequest
 
 SERVICE = {"JP": "/GMKT.INC.Front.QAPIService/ebayjapan.qapi",
            "SG": "/GMKT.INC.Front.QAPIService/Giosis.qapi"}
-API_KEY = "sandbox-qoo10-api-key-7Hq2"
+API_KEY = "SBX-not-secret"  # the stand-in's own API key, public on purpose
 CERT_KEY = "sandbox-sak-0001"
 SELLER_ID, PASSWORD = rows.SELLER_ID, "sandbox-qsm-password"
 ROW_LIMIT = 1000
