@@ -266,8 +266,6 @@ def _cmd_returns(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- exports ----------------------------------------------------------------------------------
-
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:

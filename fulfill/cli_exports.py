@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from fulfill.errors import FulfillError
@@ -90,11 +90,7 @@ def add_parsers(commands) -> None:
                           help="a limit from a date (repeat; replaces the list)")
 
 
-
-
 def _period(args: argparse.Namespace):
-    from datetime import date
-
     from fulfill.domain.export_period import Period, kst_date
 
     try:
@@ -110,6 +106,14 @@ def _period(args: argparse.Namespace):
     return Period.last_quarter(kst_date(datetime.now(UTC)))
 
 
+def _day(text: str) -> date:
+    """A YYYY-MM-DD argument as a date."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise FulfillError(f"{text!r} is not a date.", "Write it as YYYY-MM-DD.") from None
+
+
 def _won(amount) -> str:
     return f"{amount.minor:,}" if amount is not None else "—"
 
@@ -120,8 +124,6 @@ def _print_rejected(rejected, skipped_word: str = "rejected") -> None:
 
 
 def _cmd_export_rates(args: argparse.Namespace) -> int:
-    from datetime import date
-
     from fulfill.services import export_rates
     from fulfill.storage import Store
 
@@ -131,12 +133,8 @@ def _cmd_export_rates(args: argparse.Namespace) -> int:
                 print(f"{rate.currency}  {rate.applies_from}  {rate.text:>14}  {rate.source}")
             return 0
         if args.rate_task == "add":
-            try:
-                day = date.fromisoformat(args.applies_from)
-            except ValueError:
-                raise FulfillError(f"{args.applies_from!r} is not a date.",
-                                   "Write it as YYYY-MM-DD.") from None
-            rate = export_rates.enter_rate(store, args.currency, day, args.rate, args.unit)
+            rate = export_rates.enter_rate(store, args.currency, _day(args.applies_from),
+                                           args.rate, args.unit)
             print(f"{rate.currency} from {rate.applies_from}: {rate.text} won")
             return 0
         preview = export_rates.preview_rate_file(store, args.file)
@@ -155,8 +153,6 @@ def _cmd_export_rates(args: argparse.Namespace) -> int:
 
 
 def _cmd_export_numbers(args: argparse.Namespace) -> int:
-    from datetime import date
-
     from fulfill.cli import order_by_text
     from fulfill.services import export_declaration
     from fulfill.storage import Store
@@ -168,13 +164,9 @@ def _cmd_export_numbers(args: argparse.Namespace) -> int:
                 export_declaration.clear_declaration_number(store, order_id, actor="cli")
                 print(f"{args.order}: declaration number cleared")
                 return 0
-            try:
-                day = date.fromisoformat(args.date) if args.date else None
-            except ValueError:
-                raise FulfillError(f"{args.date!r} is not a date.", "Write it as YYYY-MM-DD.") \
-                    from None
-            done = export_declaration.set_declaration_number(store, order_id, args.number,
-                                                             declared_on=day, actor="cli")
+            done = export_declaration.set_declaration_number(
+                store, order_id, args.number, declared_on=_day(args.date) if args.date else None,
+                actor="cli")
             print(f"{args.order}: {done.number}")
             return 0
         preview = export_declaration.preview_numbers_file(store, args.file)
@@ -256,7 +248,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _cmd_export_settings(args: argparse.Namespace) -> int:
     from dataclasses import replace
-    from datetime import date
 
     from fulfill.domain.export_declaration import DatedLimit, FobBasis, RateDate
     from fulfill.services import export_lines

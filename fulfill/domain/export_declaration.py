@@ -68,6 +68,13 @@ class RateDate(enum.StrEnum):
     SHIP_DATE = "ship_date"
     DECLARATION_DATE = "declaration_date"  # the declaration's date when known, else shipping
 
+    @property
+    def file_text(self) -> str:
+        """How the export files name it: Korean, then English."""
+        if self is RateDate.SHIP_DATE:
+            return "선적일 (shipping date)"
+        return "수출신고 수리일, 없으면 선적일 (declaration date, else shipping date)"
+
 
 class FobBasis(enum.StrEnum):
     """What the FOB value holds (unverified). FOB is the goods' value loaded on board in

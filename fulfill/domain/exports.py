@@ -26,7 +26,7 @@ from fulfill.domain.customs import CustomsItem, SellerProfile
 from fulfill.domain.export_declaration import Declaration, DeclarationRoute, ExportSettings
 from fulfill.domain.export_period import Period, kst_date
 from fulfill.domain.export_rates import KRW, CustomsRate
-from fulfill.domain.money import Money
+from fulfill.domain.money import Money, total
 
 
 # --- one order's export ---------------------------------------------------------------------
@@ -90,12 +90,10 @@ class ExportLine:
             groups.setdefault(re.sub(r"\D", "", item.hs_code), []).append(item)
         lines = []
         for code, items in groups.items():
-            value = Money.zero(self.currency)
-            for item in items:
-                value = value + item.value
             lines.append(HsLine(code, "; ".join(dict.fromkeys(i.description for i in items)),
                                 sum(i.quantity for i in items),
-                                sum(i.net_weight_g for i in items), value))
+                                sum(i.net_weight_g for i in items),
+                                total([i.value for i in items], self.currency)))
         return sorted(lines, key=lambda line: -line.value.minor)
 
     @property
@@ -105,24 +103,19 @@ class ExportLine:
 
 
 def krw_total(amounts: list[Money]) -> Money:
-    total = Money.zero(KRW)
-    for amount in amounts:
-        total = total + amount
-    return total
+    return total(amounts, KRW)
+
+
+def _sums_by_currency(pairs: list[tuple[str, Money]]) -> dict[str, Money]:
+    """Currency code -> the sum of the amounts listed under it, by code."""
+    sums: dict[str, Money] = {}
+    for currency, amount in pairs:
+        sums[currency] = sums[currency] + amount if currency in sums else amount
+    return dict(sorted(sums.items()))
 
 
 def totals_by_currency(amounts: list[Money]) -> dict[str, Money]:
-    totals: dict[str, Money] = {}
-    for amount in amounts:
-        totals[amount.currency] = totals.get(amount.currency, Money.zero(amount.currency)) + amount
-    return dict(sorted(totals.items()))
-
-
-def _krw_by_currency(pairs: list[tuple[str, Money]]) -> dict[str, Money]:
-    totals: dict[str, Money] = {}
-    for currency, krw in pairs:
-        totals[currency] = totals.get(currency, Money.zero(KRW)) + krw
-    return dict(sorted(totals.items()))
+    return _sums_by_currency([(amount.currency, amount) for amount in amounts])
 
 
 # --- the VAT zero-rating statement -----------------------------------------------------------
@@ -187,11 +180,11 @@ class ExportStatement:
     @property
     def krw_by_currency(self) -> dict[str, Money]:
         """Won of the statement's lines in each currency (their subtotals)."""
-        return _krw_by_currency([(line.currency, line.krw) for line in self.lines])
+        return _sums_by_currency([(line.currency, line.krw) for line in self.lines])
 
     @property
     def receipts_krw_by_currency(self) -> dict[str, Money]:
-        return _krw_by_currency([(receipt.currency, receipt.krw) for receipt in self.receipts])
+        return _sums_by_currency([(receipt.currency, receipt.krw) for receipt in self.receipts])
 
     @property
     def total_krw(self) -> Money:

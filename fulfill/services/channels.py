@@ -94,13 +94,16 @@ def sandbox_confirmations(store: Store, sent: list[SentTracking]) -> list[Sandbo
     """Of the tracking numbers just sent to sandbox accounts, those the stand-in now shows,
     read from the stand-in itself: what a seller would check on the platform's order page."""
     accounts = {a.id: a for a in store.accounts.all()}
+    recorded: dict[Platform, set[tuple[str, str]]] = {}  # read once per stand-in
     shown = []
     for item in sent:
         account = accounts.get(item.account_id)
         if account is None or not is_sandbox(account):
             continue
-        recorded = running_sandbox(account.platform).recorded_tracking()
-        if (item.platform_order_id, item.tracking_number) in recorded:
+        if account.platform not in recorded:
+            recorded[account.platform] = set(
+                running_sandbox(account.platform).recorded_tracking())
+        if (item.platform_order_id, item.tracking_number) in recorded[account.platform]:
             order = store.orders.get(item.order_id)
             number = order.order_number if order else item.platform_order_id
             shown.append(SandboxConfirmation(account.name, number, item.tracking_number))

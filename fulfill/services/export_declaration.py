@@ -36,7 +36,8 @@ from fulfill.services.export_checks import (
     DECLARATION, ExportBlocked, line_problems, seller_problems,
 )
 from fulfill.services.export_files import (
-    Column, RejectedRow, Table, file_bytes, file_format, parse_day, read_rows, write_file,
+    Column, RejectedRow, Table, file_bytes, file_format, parse_day, read_rows, refuse_rejected,
+    write_file,
 )
 from fulfill.services.export_lines import (
     ExportError, export_lines, load_settings, require_rates,
@@ -182,10 +183,8 @@ def batch_notes(batch: DeclarationBatch, store: Store) -> list[tuple[str, str]]:
          f"FOB 원화 기준, 한도 금액 이하 포함 / FOB in KRW, equal is within: {limits}"),
         ("FOB", "물품가격 (goods value, as on the invoice)" if settings.fob_basis.value == "goods"
          else "물품가격 + 구매자 부담 배송비 (goods and the postage the buyer paid)"),
-        ("환율 (Exchange rate)", "관세청 과세환율(수출), 기준일: "
-         + ("선적일 (shipping date)" if settings.rate_date.value == "ship_date"
-            else "수출신고 수리일, 없으면 선적일 (declaration date, else shipping date)")
-         + "; 원 미만 절사 (under one won cut off)"),
+        ("환율 (Exchange rate)", f"관세청 과세환율(수출), 기준일: {settings.rate_date.file_text}; "
+                                "원 미만 절사 (under one won cut off)"),
         ("양식 (Template)", "UNI-PASS 업로드 양식은 확인되지 않음: 각 열을 양식에 옮겨 주세요 "
                           "(the UNI-PASS template is not verified: copy each column into it)"),
         ("작성 (Made)", batch.made_at.astimezone(KST).strftime("%Y-%m-%d %H:%M KST")),
@@ -338,12 +337,8 @@ def import_numbers(store: Store, preview: NumbersPreview, *, skip_rejected: bool
                    actor: str = "") -> int:
     """Write the previewed numbers in one transaction; how many orders changed. Refuses,
     writing nothing, while rows are rejected unless `skip_rejected`."""
-    if preview.rejected and not skip_rejected:
-        raise ExportError(
-            _("{count} row(s) of {file} cannot be imported; nothing was written.").format(
-                count=len(preview.rejected), file=preview.file),
-            _("Correct those rows in the file and import it again, or import the others "
-              "and leave these out."))
+    if not skip_rejected:
+        refuse_rejected(preview.rejected, preview.file)
     with store.errors(), store.db.atomic():
         for row in preview.rows:
             store.exports.set_declaration(row.order_id, row.declaration,

@@ -30,7 +30,12 @@ from typing import Any
 from fulfill.domain import Money, currency_digits
 from fulfill.files import decode_spreadsheet_text, write_atomically
 from fulfill.services.export_lines import ExportError
+from fulfill.services.file_import import RejectedRow
 from fulfill.translation import _
+
+__all__ = ["FORMATS", "Cell", "Column", "ExportFileError", "RejectedRow", "SheetRows", "Table",
+           "csv_bytes", "file_bytes", "file_format", "header_key", "parse_day", "read_rows",
+           "refuse_rejected", "write_file", "xlsx_bytes"]
 
 Cell = str | int | Decimal | date | Money | None
 FORMATS = ("xlsx", "csv")
@@ -100,6 +105,7 @@ def xlsx_bytes(tables: Sequence[Table], notes: Sequence[tuple[str, str]] = ()) -
     """The tables as one workbook, one sheet each, then a notes sheet of (what, value)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     book.remove(book.active)
@@ -119,9 +125,10 @@ def xlsx_bytes(tables: Sequence[Table], notes: Sequence[tuple[str, str]] = ()) -
                 widths[col - 1] = max(widths[col - 1], _width(_csv_text(value)) + 2)
         sheet.freeze_panes = "A2"
         if table.rows:
-            sheet.auto_filter.ref = f"A1:{_letter(len(table.columns))}{len(table.rows) + 1}"
+            sheet.auto_filter.ref = (f"A1:{get_column_letter(len(table.columns))}"
+                                     f"{len(table.rows) + 1}")
         for col, width in enumerate(widths, 1):
-            sheet.column_dimensions[_letter(col)].width = min(max(width, 6), 60)
+            sheet.column_dimensions[get_column_letter(col)].width = min(max(width, 6), 60)
     if notes:
         sheet = book.create_sheet("안내 Notes")
         for r, (what, value) in enumerate(notes, 1):
@@ -150,14 +157,6 @@ def _xlsx_cell(sheet: Any, row: int, col: int, value: Cell) -> Any:
     elif isinstance(value, Decimal):
         cell.number_format = "#,##0.00##"
     return cell
-
-
-def _letter(index: int) -> str:
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def file_bytes(path: Path | str, tables: Sequence[Table],
@@ -323,15 +322,14 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-@dataclass(frozen=True)
-class RejectedRow:
-    """A row of an imported file that was not used, and why."""
-
-    row: int  # as the spreadsheet shows it
-    reason: str
-
-    def __str__(self) -> str:
-        return _("row {row}: {reason}").format(row=self.row, reason=self.reason)
+def refuse_rejected(rejected: Sequence[RejectedRow], file: str) -> None:
+    """Refuse an import, before anything is written, while rows of `file` are rejected."""
+    if rejected:
+        raise ExportError(
+            _("{count} row(s) of {file} cannot be imported; nothing was written.").format(
+                count=len(rejected), file=file),
+            _("Correct those rows in the file and import it again, or import the others "
+              "and leave these out."))
 
 
 _DAY = re.compile(r"(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})|(\d{4})(\d{2})(\d{2})")

@@ -21,7 +21,9 @@ from pathlib import Path
 
 from fulfill.domain import currency_digits
 from fulfill.domain.export_rates import KRW, PER_100_CURRENCIES, CustomsRate, parse_rate, rate_on
-from fulfill.services.export_files import RejectedRow, header_key, parse_day, read_rows
+from fulfill.services.export_files import (
+    RejectedRow, header_key, parse_day, read_rows, refuse_rejected,
+)
 from fulfill.services.export_lines import ExportError
 from fulfill.storage import Store
 from fulfill.translation import _
@@ -253,13 +255,8 @@ class RateImport:
 def import_rates(store: Store, preview: RatePreview, *, skip_rejected: bool = False) -> RateImport:
     """Write the previewed rates, all in one transaction. Refuses, writing nothing, while
     rows are rejected unless `skip_rejected`."""
-    if preview.rejected and not skip_rejected:
-        count = len(preview.rejected)
-        raise ExportError(
-            _("{count} row(s) of {file} cannot be imported; nothing was written.").format(
-                count=count, file=preview.file),
-            _("Correct those rows in the file and import it again, or import the others "
-              "and leave these out."))
+    if not skip_rejected:
+        refuse_rejected(preview.rejected, preview.file)
     with store.errors(), store.db.atomic():
         store.exports.save_rates([row.rate for row in preview.rows])
     replaced = sum(1 for row in preview.rows if row.replaces is not None)

@@ -28,12 +28,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fulfill.domain import Money
-from fulfill.domain.export_declaration import format_business_number, format_declaration_number
+from fulfill.domain.export_declaration import (
+    ExportSettings, format_business_number, format_declaration_number,
+)
 from fulfill.domain.export_period import KST, Period
 from fulfill.domain.export_rates import CustomsRate
 from fulfill.domain.exports import (
     ExportLine, ExportStatement, LeftOut, PostalReceipt, StatementLine,
 )
+from fulfill.domain.money import total
 from fulfill.services.export_checks import STATEMENT, ExportBlocked, seller_problems
 from fulfill.services.export_files import Column, Table, csv_bytes, write_file, xlsx_bytes
 from fulfill.services.export_lines import ExportError, export_lines, load_settings, require_rates
@@ -43,10 +46,15 @@ from fulfill.translation import _
 PDF, XLSX, CSV = "pdf", "xlsx", "csv"
 
 
-def statement(store: Store, period: Period, *, now: datetime | None = None) -> ExportStatement:
-    """The period's statement and postal receipts. RatesMissing when a rate is missing."""
-    settings = load_settings(store)
-    lines = export_lines(store, period, settings=settings)
+def statement(store: Store, period: Period, *, now: datetime | None = None,
+              settings: ExportSettings | None = None,
+              lines: list[ExportLine] | None = None) -> ExportStatement:
+    """The period's statement and postal receipts. RatesMissing when a rate is missing.
+    A caller that has read the period's `lines` passes them in with the `settings` they were
+    read under, so the period is not read twice."""
+    if lines is None or settings is None:
+        settings = load_settings(store)
+        lines = export_lines(store, period, settings=settings)
     require_rates(lines)
     groups: dict[tuple[str, str, CustomsRate], list[ExportLine]] = {}
     receipts: list[PostalReceipt] = []
@@ -73,9 +81,7 @@ def statement(store: Store, period: Period, *, now: datetime | None = None) -> E
                 carrier=line.carrier or _("courier"))))
     statement_lines = []
     for (number, currency, rate), group in groups.items():
-        foreign = Money.zero(currency)
-        for line in group:
-            foreign = foreign + line.fob
+        foreign = total([line.fob for line in group], currency)
         statement_lines.append(StatementLine(
             number, min(line.ship_date for line in group), currency, rate, foreign,
             rate.to_krw(foreign), tuple(line.order_number for line in group)))
@@ -155,8 +161,7 @@ def statement_notes(done: ExportStatement) -> list[tuple[str, str]]:
 
 
 def rate_basis_text(done: ExportStatement) -> str:
-    day = ("선적일 (shipping date)" if done.settings.rate_date.value == "ship_date"
-           else "수출신고 수리일, 없으면 선적일 (declaration date, else shipping date)")
+    day = done.settings.rate_date.file_text
     return f"관세청 과세환율(수출), 기준일 {day}; 원 미만 절사 (under one won cut off)"
 
 

@@ -75,7 +75,8 @@ def load_snapshot(store: Store, period: Period, locale: str | None) -> ExportSna
     for line in lines:
         problems += line_problems(line)
     missing = missing_rates(lines)
-    done = export_statement.statement(store, period) if not missing else None
+    done = (export_statement.statement(store, period, settings=settings, lines=lines)
+            if not missing else None)
     return ExportSnapshot(period, settings, lines, problems,
                           export_figures.figures_of(lines, period, locale=locale), done,
                           export_rates.rates(store), missing)

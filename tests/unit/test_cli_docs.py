@@ -9,6 +9,7 @@ from fulfill.cli import main
 from fulfill.services import papers
 from fulfill.storage import Store
 from tests.documents import pdf_tools
+from tests.unit.cli_run import run_cli
 
 
 @pytest.fixture(scope="module")
@@ -34,13 +35,6 @@ def _waiting(db):
         return ids, papers.order_numbers(store, ids)
 
 
-def _run(capsys, *args):
-    capsys.readouterr()
-    code = main(list(map(str, args)))
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
 def _break_tracking(db, order_id):
     with Store.open(db) as store:
         store.db.execute("DELETE FROM shipments WHERE order_id = ?", [order_id])
@@ -49,7 +43,7 @@ def _break_tracking(db, order_id):
 def test_docs_writes_a_packing_slip_for_an_order_number(db, tmp_path, capsys):
     ids, numbers = _waiting(db)
     out = tmp_path / "slip.pdf"
-    code, stdout, stderr = _run(capsys, "docs", "--db", db, "--order", numbers[ids[0]],
+    code, stdout, stderr = run_cli(capsys, "docs", "--db", db, "--order", numbers[ids[0]],
                                 "--kind", "packing-slip", "--paper", "Letter", "--out", out)
     assert code == 0, stderr
     assert "1 page for 1 order" in stdout and str(out) in stdout
@@ -62,7 +56,7 @@ def test_docs_writes_a_packing_slip_for_an_order_number(db, tmp_path, capsys):
 def test_docs_accepts_the_internal_id_too(db, tmp_path, capsys):
     ids, numbers = _waiting(db)
     out = tmp_path / "slip.pdf"
-    code, _, stderr = _run(capsys, "docs", "--db", db, "--order", ids[-1], "--kind", "pick-list",
+    code, _, stderr = run_cli(capsys, "docs", "--db", db, "--order", ids[-1], "--kind", "pick-list",
                            "--out", out)
     assert code == 0, stderr
     assert out.read_bytes().startswith(b"%PDF")
@@ -74,34 +68,34 @@ def test_docs_on_a_blocked_order_exits_2_and_writes_nothing(db, tmp_path, capsys
         sku = store.orders.get(ids[0]).lines[0].sku
         store.products.save([replace(store.products.get(sku), hs_code="")])
     out = tmp_path / "invoice.pdf"
-    code, stdout, stderr = _run(capsys, "docs", "--db", db, "--order", numbers[ids[0]],
+    code, stdout, stderr = run_cli(capsys, "docs", "--db", db, "--order", numbers[ids[0]],
                                 "--kind", "invoice", "--out", out)
     assert code == 2 and stdout == ""
     assert numbers[ids[0]] in stderr and f"{sku}: no HS code" in stderr and "Products" in stderr
     assert not out.exists() and list(tmp_path.iterdir()) == [db]
     # An older file of that name is left as it was.
     out.write_bytes(b"keep me")
-    assert _run(capsys, "docs", "--db", db, "--order", ids[0], "--kind", "invoice",
+    assert run_cli(capsys, "docs", "--db", db, "--order", ids[0], "--kind", "invoice",
                 "--out", out)[0] == 2
     assert out.read_bytes() == b"keep me"
 
 
 def test_unknown_order_exits_2(db, tmp_path, capsys):
-    code, _, stderr = _run(capsys, "docs", "--db", db, "--order", "NO-SUCH-ORDER",
+    code, _, stderr = run_cli(capsys, "docs", "--db", db, "--order", "NO-SUCH-ORDER",
                            "--kind", "label", "--out", tmp_path / "x.pdf")
     assert code == 2 and "no order 'NO-SUCH-ORDER'" in stderr
     assert not (tmp_path / "x.pdf").exists()
 
 
 def test_batch_without_a_selection_exits_2(db, tmp_path, capsys):
-    code, _, stderr = _run(capsys, "batch", "--db", db, "--kind", "label", "--out", tmp_path / "x")
+    code, _, stderr = run_cli(capsys, "batch", "--db", db, "--kind", "label", "--out", tmp_path / "x")
     assert code == 2 and "--status" in stderr
 
 
 def test_batch_pick_list_by_repeated_order(db, tmp_path, capsys):
     ids, numbers = _waiting(db)
     out = tmp_path / "pick.pdf"
-    code, stdout, stderr = _run(capsys, "batch", "--db", db, "--order", ids[0], "--order",
+    code, stdout, stderr = run_cli(capsys, "batch", "--db", db, "--order", ids[0], "--order",
                                 numbers[ids[1]], "--kind", "pick-list", "--out", out)
     assert code == 0, stderr
     assert "for 2 orders" in stdout
@@ -112,7 +106,7 @@ def test_batch_pick_list_by_repeated_order(db, tmp_path, capsys):
 def test_docs_label_has_the_order_number(db, tmp_path, capsys):
     ids, numbers = _waiting(db)
     out = tmp_path / "label.pdf"
-    code, stdout, stderr = _run(capsys, "docs", "--db", db, "--order", numbers[ids[0]],
+    code, stdout, stderr = run_cli(capsys, "docs", "--db", db, "--order", numbers[ids[0]],
                                 "--kind", "label", "--dpi", "300", "--out", out)
     assert code == 0, stderr
     pdf = out.read_bytes()
@@ -124,7 +118,7 @@ def test_batch_labels_one_page_per_printable_order_and_lists_the_rest(db, tmp_pa
     ids, numbers = _waiting(db)
     _break_tracking(db, ids[1])
     out = tmp_path / "labels.pdf"
-    code, stdout, stderr = _run(capsys, "batch", "--db", db, "--status", "awaiting_shipment",
+    code, stdout, stderr = run_cli(capsys, "batch", "--db", db, "--status", "awaiting_shipment",
                                 "--kind", "label", "--out", out)
     assert code == 0, stderr
     pdf = out.read_bytes()

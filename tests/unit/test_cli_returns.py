@@ -12,6 +12,7 @@ from fulfill.domain import Money
 from fulfill.domain.returns import RefundMethod, ReturnKind, ReturnReason
 from fulfill.services import returns
 from fulfill.storage import Store
+from tests.unit.cli_run import run_cli
 
 
 @pytest.fixture(scope="module")
@@ -43,15 +44,8 @@ def db(tmp_path_factory):
     return path
 
 
-def _run(capsys, *args):
-    capsys.readouterr()
-    code = main(list(map(str, args)))
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
 def test_json_lists_every_rma_with_days_open_and_overdue(db, capsys):
-    code, out, err = _run(capsys, "returns", "--db", db, "--json")
+    code, out, err = run_cli(capsys, "returns", "--db", db, "--json")
     assert code == 0, err
     rows = json.loads(out)
     assert [r["code"] for r in rows] == ["RM000001", "RM000002", "RM000003"]
@@ -66,14 +60,14 @@ def test_json_lists_every_rma_with_days_open_and_overdue(db, capsys):
 
 
 def test_status_filter_can_be_repeated(db, capsys):
-    code, out, _ = _run(capsys, "returns", "--db", db, "--status", "received", "--status",
+    code, out, _ = run_cli(capsys, "returns", "--db", db, "--status", "received", "--status",
                         "closed", "--json")
     assert code == 0
     assert [r["status"] for r in json.loads(out)] == ["received", "closed"]
 
 
 def test_the_table_flags_overdue_returns(db, capsys):
-    code, out, _ = _run(capsys, "returns", "--db", db)
+    code, out, _ = run_cli(capsys, "returns", "--db", db)
     assert code == 0
     lines = out.splitlines()
     assert lines[-1] == "3 RMA(s)"
@@ -83,9 +77,9 @@ def test_the_table_flags_overdue_returns(db, capsys):
 
 
 def test_an_empty_selection_and_a_missing_store(db, tmp_path, capsys):
-    code, out, _ = _run(capsys, "returns", "--db", db, "--status", "inspected")
+    code, out, _ = run_cli(capsys, "returns", "--db", db, "--status", "inspected")
     assert code == 0 and out.strip() == "0 RMA(s)"
-    code, _, err = _run(capsys, "returns", "--db", tmp_path / "none.sqlite", "--json")
+    code, _, err = run_cli(capsys, "returns", "--db", tmp_path / "none.sqlite", "--json")
     assert code == 2 and err.startswith("fulfill: ")
     with pytest.raises(SystemExit):
         main(["returns", "--db", str(db), "--status", "lost"])
