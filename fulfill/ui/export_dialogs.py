@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from html import escape
+from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout,
-    QLabel, QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget,
+    QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QFrame, QGroupBox,
+    QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget,
 )
 
 from fulfill.domain.export_rates import RATE_DAYS, CustomsRate, customs_week, parse_rate
@@ -47,6 +48,20 @@ def week_text(sunday: date) -> str:
     """"2026-07-05 – 07-11": the days a weekly rate from `sunday` covers."""
     last = sunday + timedelta(days=RATE_DAYS - 1)
     return f"{sunday.isoformat()} – {last:%m-%d}"
+
+
+def ask_spreadsheet(parent: QWidget, settings: QSettings, title: str) -> Path | None:
+    """A spreadsheet to import, chosen in the folder last opened from (else last saved to);
+    None when the seller cancels."""
+    folder = str(settings.value("exports/open_dir", "") or settings.value("exports/save_dir", "")
+                 or Path.home())
+    name, _filter = QFileDialog.getOpenFileName(
+        parent, title, folder,
+        _("Spreadsheets") + " (*.xlsx *.csv *.xls);;" + _("All files") + " (*)")
+    if not name:
+        return None
+    settings.setValue("exports/open_dir", str(Path(name).parent))
+    return Path(name)
 
 
 def ask(parent: QWidget, title: str, text: str, choices: Sequence[tuple[str, Callable[[], None]]],

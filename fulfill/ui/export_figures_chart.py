@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCharts import (
-    QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QHorizontalBarSeries, QValueAxis,
-)
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QHorizontalBarSeries, QValueAxis
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget,
 )
@@ -20,19 +18,15 @@ from fulfill.domain.export_rates import KRW
 from fulfill.i18n import format_money
 from fulfill.services.export_figures import ExportFigures, FigureKey, FigureRow
 from fulfill.translation import N_, _, ngettext
+from fulfill.ui import charts
 from fulfill.ui.export_dialogs import MissingRatesBar, muted
 from fulfill.ui.tables import ReadOnlyTable
 
 GROUPS = ((FigureKey.COUNTRY, N_("Destination country")), (FigureKey.CHANNEL, N_("Channel")),
           (FigureKey.HS_CHAPTER, N_("HS chapter")), (FigureKey.MONTH, N_("Month")))
 ORDERS = "orders"
-BAR_COLOUR = "#3d6fb6"
 MOST_BARS = 15  # the rest are one "Others" bar; the table lists them all
 _LABEL_CHARS = 34
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= _LABEL_CHARS else text[:_LABEL_CHARS - 1] + "…"
 
 
 class FiguresPanel(QWidget):
@@ -70,11 +64,7 @@ class FiguresPanel(QWidget):
         self.rates_bar.enterRate.connect(self.enterRate)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.chart = QChart()
-        self.chart.legend().setVisible(False)
-        self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        self.view = QChartView(self.chart)
-        self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart, self.view = charts.bar_chart()
         self.view.setMinimumWidth(420)
         self.table = ReadOnlyTable([_("Name"), _("Orders"), _("Won (FOB)"),
                                     _("In order currencies")], (180, 60, 120, 220), stretch=3)
@@ -148,9 +138,7 @@ class FiguresPanel(QWidget):
                           for _currency, amount in sorted(row.by_currency.items()))
 
     def _draw(self, rows: list[FigureRow]) -> None:
-        self.chart.removeAllSeries()
-        for axis in self.chart.axes():
-            self.chart.removeAxis(axis)
+        charts.clear(self.chart)
         months = self.group.currentData() is FigureKey.MONTH
         if not months:  # largest first, the tail as one bar
             rows = sorted(rows, key=self.value, reverse=True)
@@ -169,7 +157,7 @@ class FiguresPanel(QWidget):
             bars = list(reversed(bars))  # a horizontal chart draws its first category lowest
         self.bar_labels = [label for label, _value in bars]
         bar_set = QBarSet(self.measure.currentText())
-        bar_set.setColor(QColor(BAR_COLOUR))
+        bar_set.setColor(QColor(charts.BAR_COLOUR))
         places = 2 if self.measure.currentData() not in (KRW, ORDERS) else 0
         plotted = [float(round(value / scale, places)) for _label, value in bars]
         bar_set.append(plotted)
@@ -179,7 +167,7 @@ class FiguresPanel(QWidget):
         series.setLabelsPrecision(6)
         self.chart.addSeries(series)
         categories = QBarCategoryAxis()
-        categories.append([_short(label) for label, _value in bars])
+        categories.append([charts.shorten(label, _LABEL_CHARS) for label, _value in bars])
         values = QValueAxis()
         values.setLabelFormat("%.0f" if max(plotted) >= 10 else "%.1f")
         values.setRange(0, max(plotted) * 1.1 or 1)

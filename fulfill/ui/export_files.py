@@ -23,7 +23,7 @@ from fulfill.services.export_checks import ExportBlocked, Fix
 from fulfill.services.export_lines import RatesMissing
 from fulfill.translation import _, ngettext
 from fulfill.ui.account_dialog import BAD_COLOUR, OK_COLOUR
-from fulfill.ui.export_dialogs import FilePreviewDialog, ask
+from fulfill.ui.export_dialogs import FilePreviewDialog, ask, ask_spreadsheet
 from fulfill.ui.export_period import period_file_stem
 from fulfill.ui.pdf_preview import PdfPreview
 from fulfill.ui.store_worker import StoreWorker, error_text
@@ -156,14 +156,8 @@ class ExportFiles:
 
     # --- declaration numbers -------------------------------------------------------------
     def import_numbers(self) -> None:
-        folder = str(self.settings.value("exports/open_dir", "")
-                     or self.settings.value("exports/save_dir", "") or Path.home())
-        name, _filter = QFileDialog.getOpenFileName(
-            self, _("Import export declaration numbers"), folder,
-            _("Spreadsheets") + " (*.xlsx *.csv *.xls);;" + _("All files") + " (*)")
-        if name:
-            self.settings.setValue("exports/open_dir", str(Path(name).parent))
-            self.import_numbers_from(Path(name))
+        if path := ask_spreadsheet(self, self.settings, _("Import export declaration numbers")):
+            self.import_numbers_from(path)
 
     def import_numbers_from(self, path: Path) -> None:
         self._say(_("Reading {file}…").format(file=path.name))

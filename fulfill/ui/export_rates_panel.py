@@ -11,8 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton,
-    QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget,
 )
 
 from fulfill.domain.export_period import Period
@@ -22,7 +21,7 @@ from fulfill.services.export_rates import RatePreview
 from fulfill.translation import N_, _, ngettext
 from fulfill.ui.account_dialog import BAD_COLOUR, OK_COLOUR
 from fulfill.ui.export_dialogs import (
-    RATE_SOURCE_HINT, FilePreviewDialog, MissingRatesBar, muted, unit_words,
+    RATE_SOURCE_HINT, FilePreviewDialog, MissingRatesBar, ask_spreadsheet, muted, unit_words,
 )
 from fulfill.ui.store_worker import StoreWorker, error_text
 from fulfill.ui.tables import ReadOnlyTable
@@ -174,13 +173,8 @@ class RatesPanel(QWidget):
 
     # --- importing a file ----------------------------------------------------------------
     def choose_file(self) -> None:
-        folder = str(self.settings.value("exports/open_dir", "") or Path.home())
-        name, _filter = QFileDialog.getOpenFileName(
-            self, _("Import a customs rate file"), folder,
-            _("Spreadsheets") + " (*.xlsx *.csv *.xls);;" + _("All files") + " (*)")
-        if name:
-            self.settings.setValue("exports/open_dir", str(Path(name).parent))
-            self.import_file(Path(name))
+        if path := ask_spreadsheet(self, self.settings, _("Import a customs rate file")):
+            self.import_file(path)
 
     def import_file(self, path: Path) -> None:
         self._say(_("Reading {file}…").format(file=path.name))

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWizard,
-    QWizardPage,
+    QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
+    QWizard, QWizardPage,
 )
 
 from fulfill import translation
@@ -20,6 +21,10 @@ from fulfill.domain import Address, AddressText, SellerProfile
 from fulfill.translation import N_, _
 from fulfill.ui.printing import PrintersDialog
 from fulfill.ui.ship_dialog import CARRIERS
+from fulfill.ui.store_worker import with_own_store
+
+if TYPE_CHECKING:
+    from fulfill.storage import Store
 
 DONE_SETTING = "first_run/done"
 # What SellerProfile.missing() names (the domain has no translations), for the catalogue.
@@ -42,7 +47,8 @@ def mark_done(settings: QSettings) -> None:
     settings.setValue(DONE_SETTING, "true")
 
 
-def _form(page: QWizardPage, rows: list[tuple[str, QLineEdit]], intro: str) -> None:
+def _form(page: QWizardPage, rows: list[tuple[str, QWidget]], intro: str) -> None:
+    """The page's layout: a line of explanation over a form."""
     layout = QVBoxLayout(page)
     hint = QLabel(intro)
     hint.setWordWrap(True)
@@ -97,17 +103,10 @@ class FirstRunWizard(QWizard):
         self.language.setCurrentIndex(self.language.findData(translation.current_language()))
         self.language.currentIndexChanged.connect(
             lambda _i: self.language_chosen.emit(self.language.currentData()))
-        layout = QVBoxLayout(page)
-        text = QLabel(_("A few questions so that your first labels and customs papers print "
-                        "right: your business, where parcels leave from, your carrier and "
-                        "your printers. Everything can be changed later, and you can skip "
-                        "this now."))
-        text.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow(_("Language"), self.language)
-        layout.addWidget(text)
-        layout.addLayout(form)
-        layout.addStretch(1)
+        _form(page, [(_("Language"), self.language)],
+              _("A few questions so that your first labels and customs papers print right: "
+                "your business, where parcels leave from, your carrier and your printers. "
+                "Everything can be changed later, and you can skip this now."))
         return page
 
     def _business(self) -> QWizardPage:
@@ -147,17 +146,10 @@ class FirstRunWizard(QWizard):
         self.carrier.addItems(CARRIERS)
         printers = QPushButton(_("Choose printers…"))
         printers.clicked.connect(lambda: PrintersDialog(self.settings, self).exec())
-        layout = QVBoxLayout(page)
-        hint = QLabel(_("The carrier you ship with most often is filled in when you ship. "
-                        "Choose the label printer (4 × 6 in) and the printer for invoices "
-                        "and customs forms, or let fulfill save PDFs to a folder."))
-        hint.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow(_("Usual carrier"), self.carrier)
-        form.addRow(_("Printers"), printers)
-        layout.addWidget(hint)
-        layout.addLayout(form)
-        layout.addStretch(1)
+        _form(page, [(_("Usual carrier"), self.carrier), (_("Printers"), printers)],
+              _("The carrier you ship with most often is filled in when you ship. Choose the "
+                "label printer (4 × 6 in) and the printer for invoices and customs forms, or "
+                "let fulfill save PDFs to a folder."))
         return page
 
     def _ready(self) -> QWizardPage:
@@ -221,35 +213,36 @@ class FirstRunWizard(QWizard):
                               self.demo.isChecked())
 
 
-def save_choice(store_path: Path, choice: FirstRunChoice) -> None:
+def save_answers(store: Store, choice: FirstRunChoice) -> None:
     """The wizard's answers into the store, over the profile already there (its tax numbers
     and return address stay)."""
     from fulfill.services.packing import CARRIER_KEY
-    from fulfill.storage import Store
 
-    with Store.open(store_path) as store:
-        kept = store.settings.seller_profile()
-        answers = choice.profile
-        store.settings.save_seller_profile(replace(
-            kept, name_en=answers.name_en, name_ko=answers.name_ko,
-            address_en=answers.address_en or kept.address_en,
-            address_ko=answers.address_ko or kept.address_ko,
-            business_number=answers.business_number or kept.business_number,
-            customs_code=answers.customs_code or kept.customs_code,
-            phone=answers.phone or kept.phone, email=answers.email or kept.email,
-            signature_name=answers.signature_name or kept.signature_name))
-        if choice.carrier:
-            store.settings.set(CARRIER_KEY, choice.carrier)
+    kept = store.settings.seller_profile()
+    answers = choice.profile
+    store.settings.save_seller_profile(replace(
+        kept, name_en=answers.name_en, name_ko=answers.name_ko,
+        address_en=answers.address_en or kept.address_en,
+        address_ko=answers.address_ko or kept.address_ko,
+        business_number=answers.business_number or kept.business_number,
+        customs_code=answers.customs_code or kept.customs_code,
+        phone=answers.phone or kept.phone, email=answers.email or kept.email,
+        signature_name=answers.signature_name or kept.signature_name))
+    if choice.carrier:
+        store.settings.set(CARRIER_KEY, choice.carrier)
+
+
+def save_choice(store_path: Path, choice: FirstRunChoice) -> None:
+    """save_answers at start-up, before the store worker runs (the store is checked)."""
+    with_own_store(store_path, lambda store: save_answers(store, choice))
 
 
 def run_first_run(app, settings: QSettings, store_path: Path) -> bool:
     """Show the wizard (again in another language when the seller picks one); save what was
     answered. Returns True when the seller asked to open the demo store first."""
-    from fulfill.storage import Store
-    from fulfill.ui.language import install_qt_translations, save_language
+    from fulfill.ui.language import install_interface_language, save_language
 
-    with Store.open(store_path) as store:
-        profile = store.settings.seller_profile()
+    profile = with_own_store(store_path, lambda store: store.settings.seller_profile())
     while True:
         wizard = FirstRunWizard(settings, profile)
         switched: list[str] = []
@@ -257,7 +250,7 @@ def run_first_run(app, settings: QSettings, store_path: Path) -> bool:
         accepted = wizard.exec() == QWizard.DialogCode.Accepted
         if switched:
             save_language(settings, switched[-1])
-            install_qt_translations(app, translation.install(switched[-1]))
+            install_interface_language(app, settings)  # dates and money follow it too
             profile = wizard.profile()
             continue
         mark_done(settings)  # skipped or finished: it does not come back by itself

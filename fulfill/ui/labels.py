@@ -171,5 +171,8 @@ def platform(value: Platform | str) -> str:
 
 
 def account_name(account: ChannelAccount) -> str:
-    """"Shopify · Seoul Glow": ChannelAccount.display_name with the platform's words."""
+    """"Shopify · Seoul Glow": ChannelAccount.display_name with the platform's words (a name
+    that already says its platform stays as it is)."""
+    if account.display_name == account.name:
+        return account.name
     return f"{platform(account.platform)} · {account.name}"

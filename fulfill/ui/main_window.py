@@ -580,16 +580,28 @@ class MainWindow(QMainWindow):
                 "choosing their languages by destination.").format(language=name))
 
     def show_first_run(self) -> None:
-        """The first-run questions again (Help menu); answers go into this store."""
-        from fulfill.ui.first_run import FirstRunWizard, save_choice
+        """The first-run questions again (Help menu); the profile is read and the answers
+        saved on the store worker."""
+        from fulfill.ui.first_run import FirstRunWizard, save_answers
 
-        with Store.open(self.store_path, check_integrity=False) as store:
-            profile = store.settings.seller_profile()
-        wizard = FirstRunWizard(self.settings, profile, self)
-        wizard.language_chosen.connect(lambda language: save_language(self.settings, language))
-        if wizard.exec() == FirstRunWizard.DialogCode.Accepted:
-            save_choice(self.store_path, wizard.choice())
-            self.statusBar().showMessage(_("Seller profile saved."), 8000)
+        def failed(error: BaseException) -> None:
+            QMessageBox.warning(self, _("Seller profile"), _(
+                "The seller profile could not be read or saved: {error}").format(error=error))
+
+        def ask(profile) -> None:
+            wizard = FirstRunWizard(self.settings, profile, self)
+            wizard.language_chosen.connect(
+                lambda language: save_language(self.settings, language))
+            if wizard.exec() != FirstRunWizard.DialogCode.Accepted:
+                return
+            choice = wizard.choice()
+            self.worker.submit(
+                lambda store, _p, _c: save_answers(store, choice),
+                lambda _none: self.statusBar().showMessage(_("Seller profile saved."), 8000),
+                failed, owner=self)
+
+        self.worker.submit(lambda store, _p, _c: store.settings.seller_profile(), ask, failed,
+                           owner=self)
 
     def save_support_logs(self) -> None:
         """The logs, secrets masked, zipped where the seller chooses, to send to support."""

@@ -5,29 +5,23 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QChartView, QHorizontalBarSeries, \
-    QValueAxis
+from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QHorizontalBarSeries, QValueAxis
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from fulfill.domain.returns import ReturnReason
 from fulfill.i18n import country_name
 from fulfill.services.return_desk import RATE_GROUPS, RateRow
 from fulfill.translation import N_, _, ngettext
-from fulfill.ui import labels
+from fulfill.ui import charts, labels
 
 PERIODS = ((N_("Last 30 days"), 30), (N_("Last 90 days"), 90), (N_("Last 12 months"), 365),
            (N_("All time"), 0))
 # RATE_GROUPS' words, for the catalogue: "Return rate by [Product]".
 _GROUP_WORDS = {"product": N_("Product"), "reason": N_("Reason"),
                 "country": N_("Destination country")}
-BAR_COLOUR = "#3d6fb6"
 _LABEL_CHARS = 38  # longer product names are cut with an ellipsis; the tooltip has them whole
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= _LABEL_CHARS else text[:_LABEL_CHARS - 1] + "…"
 
 
 class ReturnRatesChart(QWidget):
@@ -46,11 +40,7 @@ class ReturnRatesChart(QWidget):
         self.period.setCurrentIndex(1)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.chart = QChart()
-        self.chart.legend().setVisible(False)
-        self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        self.view = QChartView(self.chart)
-        self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart, self.view = charts.bar_chart()
         pickers = QHBoxLayout()
         # Translators: "Return rate by [Product] orders placed [Last 90 days]".
         pickers.addWidget(QLabel(_("Return rate by")))
@@ -80,9 +70,7 @@ class ReturnRatesChart(QWidget):
 
     def show_rates(self, rows: list[RateRow]) -> None:
         self.rows = rows
-        self.chart.removeAllSeries()
-        for axis in self.chart.axes():
-            self.chart.removeAxis(axis)
+        charts.clear(self.chart)
         group = self.group.currentText().lower()
         if not rows:
             self.summary.setText(_("No returns in this period, so no return rate by {group}.")
@@ -103,7 +91,7 @@ class ReturnRatesChart(QWidget):
         self.summary.setText(highest + " " + _("Rejected requests are not counted."))
         ordered = list(reversed(rows))  # a horizontal chart draws its first category lowest
         bars = QBarSet(_("Return rate"))
-        bars.setColor(QColor(BAR_COLOUR))
+        bars.setColor(QColor(charts.BAR_COLOUR))
         bars.append([row.rate * 100 for row in ordered])
         series = QHorizontalBarSeries()
         series.append(bars)
@@ -112,7 +100,7 @@ class ReturnRatesChart(QWidget):
         series.setLabelsPrecision(3)
         self.chart.addSeries(series)
         categories = QBarCategoryAxis()
-        categories.append([_short(self._label(row)) for row in ordered])
+        categories.append([charts.shorten(self._label(row), _LABEL_CHARS) for row in ordered])
         values = QValueAxis()
         values.setLabelFormat("%.1f %%")
         values.setRange(0, max(row.rate for row in rows) * 100 * 1.25 or 1)

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QWizard
 
-from fulfill import translation
+from fulfill import i18n, translation
 from fulfill.services.packing import CARRIER_KEY
 from fulfill.storage import Store
 from fulfill.ui.first_run import (
@@ -105,6 +105,7 @@ def test_choosing_a_language_shows_the_wizard_again_in_it_and_skipping_ends_it(
     finally:
         translation.install("en")
         install_qt_translations(QApplication.instance(), "en")
+        i18n.set_display_locale(None)  # the switch to Korean set it for dates and money
     assert titles == ["Welcome to fulfill", "fulfill에 오신 것을 환영합니다"]
     assert settings.value("interface/language") == "ko"
     assert not first_run_needed(settings)
