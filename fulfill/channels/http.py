@@ -62,6 +62,14 @@ class Reply:
                 ) from None
         return self._json
 
+    def header_number(self, name: str) -> float | None:
+        """A header's value as a number (a platform's rate or quota figures); None when it
+        is absent or not a number."""
+        try:
+            return float(self.headers.get(name) or "")
+        except ValueError:
+            return None
+
 
 def _parse_json(body: bytes) -> Any:
     """orjson parses a page of orders about twice as fast as the standard library, and parsing
@@ -110,6 +118,9 @@ class ChannelHttp:
         # Seconds to wait when a reply (of any status) says "slow down", else None; a 429
         # it returns None for still waits for Retry-After.
         self.throttle_wait = throttle_wait
+        # The latest answer, error or not: a connector reads the platform's own words from
+        # it when a ChannelError raised here only has the status.
+        self.last_reply: Reply | None = None
         self.stats = HttpStats()
         self.session = requests.Session()
         self.session.headers["User-Agent"] = f"fulfill/{__version__}"
@@ -121,6 +132,14 @@ class ChannelHttp:
     def _wait(self, seconds: float) -> None:
         self.stats.waited_s += seconds
         self.sleep(seconds)
+
+    def hold(self, seconds: float) -> None:
+        """Send nothing for `seconds` (the platform said to wait): through the bucket when
+        there is one, so every caller sharing it waits, else by sleeping here."""
+        if self.bucket:
+            self.bucket.pause(seconds)
+        else:
+            self._wait(seconds)
 
     def request(self, method: str, path: str, **kwargs: Any) -> Reply:
         """Send a request, retrying what is worth retrying. Returns a 2xx Reply."""
@@ -145,7 +164,7 @@ class ChannelHttp:
                                                  retries=self.max_retries)
                 reply = None
             else:
-                reply = Reply(response.status_code, response.headers, body, url)
+                reply = self.last_reply = Reply(response.status_code, response.headers, body, url)
                 if self.on_reply:
                     self.on_reply(reply)
                 wait = self.throttle_wait(reply) if self.throttle_wait else None
@@ -155,10 +174,7 @@ class ChannelHttp:
                     self.stats.throttled += 1
                     delay = wait if wait is not None else retry_after_seconds(
                         reply.headers.get("Retry-After"), self._backoff(attempt))
-                    if self.bucket:
-                        self.bucket.pause(delay)
-                    else:
-                        self._wait(delay)
+                    self.hold(delay)
                     attempt += 1
                     if attempt > self.max_retries * 2:
                         raise ChannelUnavailable(

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+
+# The account setting that replaces a platform's pace: the local stand-ins (fulfill.sandboxes)
+# answer far faster than the platforms allow. Not one for sellers to raise.
+RATE_SETTING = "requests_per_second"
+
+
+def account_rate(settings: Mapping[str, str], platform_rate: float) -> float:
+    """Requests a second for an account: the platform's, unless its settings name another."""
+    return float(settings.get(RATE_SETTING) or platform_rate)
 
 
 class TokenBucket:

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fulfill.channels.money_time import KST
+from fulfill.channels.ratelimit import RATE_SETTING
 from fulfill.domain import Money, OrderStatus, Platform
 from fulfill.sandboxes import cafe24_payloads as payloads
 from fulfill.sandboxes.cafe24_oauth import (
@@ -68,6 +69,14 @@ def _three_months_after(start: date) -> date:
     month = start.month + 3
     year, month = start.year + (month - 1) // 12, (month - 1) % 12 + 1
     return date(year, month, min(start.day, 28))
+
+
+def _search(request: SandboxRequest) -> tuple[int, date | None, date | None, int, int]:
+    """shop_no, start_date, end_date, limit and offset of a list call, with Cafe24's defaults;
+    ValueError when one is not a number or a date."""
+    return (int(request.arg("shop_no", "1") or 1), _day(request.arg("start_date")),
+            _day(request.arg("end_date")), int(request.arg("limit", "10") or 10),
+            int(request.arg("offset", "0") or 0))
 
 
 def _kst_range(start: date, end: date) -> tuple[datetime, datetime]:
@@ -392,10 +401,7 @@ class Cafe24Sandbox(OAuthEndpoints, Sandbox):
 
     def _list(self, request: SandboxRequest) -> SandboxReply:
         try:
-            shop = int(request.arg("shop_no", "1") or 1)
-            start, end = _day(request.arg("start_date")), _day(request.arg("end_date"))
-            limit = int(request.arg("limit", "10") or 10)
-            offset = int(request.arg("offset", "0") or 0)
+            shop, start, end, limit, offset = _search(request)
         except ValueError as bad:
             return _error(422, f"A parameter is not valid ({bad}). Dates are YYYY-MM-DD.")
         ids = [i for i in (request.arg("order_id") or "").split(",") if i]
@@ -429,10 +435,7 @@ class Cafe24Sandbox(OAuthEndpoints, Sandbox):
 
     def _refund_list(self, request: SandboxRequest) -> SandboxReply:
         try:
-            shop = int(request.arg("shop_no", "1") or 1)
-            start, end = _day(request.arg("start_date")), _day(request.arg("end_date"))
-            limit = int(request.arg("limit", "10") or 10)
-            offset = int(request.arg("offset", "0") or 0)
+            shop, start, end, limit, offset = _search(request)
         except ValueError as bad:
             return _error(422, f"A parameter is not valid ({bad}). Dates are YYYY-MM-DD.")
         date_type = request.arg("date_type") or "refund_date"
@@ -488,4 +491,4 @@ def account_settings(url: str) -> dict[str, str]:
     """Settings of an account that talks to this sandbox at `url` (its orders span about
     half a year, so the first sync reaches 200 days back)."""
     return {"api_base": url, "mall_id": MALL_ID, "shop_no": "1,2,3,4,5", "history_days": "200",
-            "calls_per_second": f"{DEMO_DRAIN_PER_S:g}"}
+            RATE_SETTING: f"{DEMO_DRAIN_PER_S:g}"}

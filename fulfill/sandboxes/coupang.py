@@ -18,6 +18,7 @@ from collections import deque
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from fulfill.channels.ratelimit import RATE_SETTING
 from fulfill.sandboxes import coupang_data as cd
 from fulfill.sandboxes.coupang_orders import CoupangShop
 from fulfill.sandboxes.server import SandboxReply, SandboxRequest
@@ -316,5 +317,5 @@ SECRETS = {"access_key": ACCESS_KEY, "secret_key": SECRET_KEY}
 
 def account_settings(url: str) -> dict[str, str]:
     """Settings of an account that talks to this sandbox at `url`."""
-    return {"api_base": url, "vendor_id": VENDOR_ID, "requests_per_second": "50"}
+    return {"api_base": url, "vendor_id": VENDOR_ID, RATE_SETTING: "50"}
 

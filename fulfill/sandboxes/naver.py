@@ -34,6 +34,7 @@ from urllib.parse import parse_qs
 
 import bcrypt
 
+from fulfill.channels.ratelimit import RATE_SETTING
 from fulfill.domain import OrderStatus, Platform
 from fulfill.sandboxes.naver_orders import SHIPPED, kst, move_claim, open_claim, render
 from fulfill.sandboxes.seed import sample_orders
@@ -422,4 +423,4 @@ def account_settings(url: str) -> dict[str, str]:
     """Settings of an account that talks to this sandbox at `url` (its orders span about
     half a year, so the first sync reaches that far; it paces itself for a sandbox, which
     has no rate limit unless one is asked for)."""
-    return {"api_base": f"{url}/external", "history_days": "190", "requests_per_second": "200"}
+    return {"api_base": f"{url}/external", "history_days": "190", RATE_SETTING: "200"}

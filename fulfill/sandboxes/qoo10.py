@@ -21,6 +21,7 @@ from itertools import count
 from typing import Any
 from urllib.parse import parse_qs
 
+from fulfill.channels.ratelimit import RATE_SETTING
 from fulfill.domain import Order, Platform
 from fulfill.sandboxes import qoo10_rows as rows
 from fulfill.sandboxes.seed import sample_orders
@@ -297,4 +298,4 @@ def account_settings(url: str) -> dict[str, str]:
     days, further than a first sync reaches by default, and on loopback it need not be
     spared like Qoo10 (1 call a second)."""
     return {"api_base": service_url(url), "site": "JP", "history_days": "200",
-            "rate_per_s": "200"}
+            RATE_SETTING: "200"}

@@ -77,7 +77,7 @@ class Sandbox(abc.ABC):
     def recorded_tracking(self) -> list[tuple[str, str]]:
         """(platform order id, tracking number) of every shipment this stand-in accepted,
         oldest first; the order id as fulfill stores it. What a seller would see on the
-        platform's own order page after a write-back. None for one that takes no shipments."""
+        platform's own order page after a write-back. Empty for one that takes no shipments."""
         return []
 
     def throttle_reply(self, wait_s: float) -> SandboxReply:

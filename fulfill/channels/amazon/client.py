@@ -76,7 +76,6 @@ class AmazonConnector(Connector):
         self.http.on_reply = self._on_reply
         self.buckets = {op: TokenBucket(rate, burst) for op, (rate, burst) in LIMITS.items()}
         self._operation: str | None = None
-        self._last_reply: Reply | None = None
         self._rdt: tuple[str, float] | None = None
 
     # --- auth --------------------------------------------------------------------------
@@ -144,25 +143,21 @@ class AmazonConnector(Connector):
         raise AssertionError("unreachable")
 
     def _on_reply(self, reply: Reply) -> None:
-        self._last_reply = reply
         # Amazon states the rate it applies to this seller and operation; follow it.
-        limit = reply.headers.get("x-amzn-RateLimit-Limit")
+        rate = reply.header_number("x-amzn-RateLimit-Limit")
         bucket = self.buckets.get(self._operation or "")
-        try:
-            rate = float(limit) if limit else 0.0
-        except ValueError:
-            rate = 0.0
-        if bucket and rate > 0:
+        if bucket and rate and rate > 0:
             bucket.rate = rate
 
     def _error_text(self) -> str:
         """Amazon's own words from the last error reply (SP-API `errors` or LWA `error`)."""
-        if not self._last_reply:
+        last = self.http.last_reply
+        if not last:
             return ""
         try:
-            body = self._last_reply.json()
+            body = last.json()
         except PayloadError:
-            return self._last_reply.body[:200].decode("utf-8", "replace")
+            return last.body[:200].decode("utf-8", "replace")
         if isinstance(body, dict) and body.get("errors"):
             return "; ".join(f"{e.get('code')}: {e.get('message')}" for e in body["errors"])
         if isinstance(body, dict) and body.get("error"):

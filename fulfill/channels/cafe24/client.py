@@ -56,7 +56,7 @@ from fulfill.channels.cafe24.claims import claims, goods
 from fulfill.channels.cafe24.mapper import map_order
 from fulfill.channels.http import ChannelHttp, Reply, retry_after_seconds
 from fulfill.channels.money_time import KST, parse_time
-from fulfill.channels.ratelimit import TokenBucket
+from fulfill.channels.ratelimit import TokenBucket, account_rate
 from fulfill.domain import ChannelAccount, Platform
 from fulfill.errors import ChannelAuthError, ChannelRejected, PayloadError
 from fulfill.translation import N_, _
@@ -106,13 +106,6 @@ def _error_text(reply: Reply | None) -> str:
     return str(body.get("error_description") or error or "")
 
 
-def _header_number(reply: Reply, name: str) -> float | None:
-    try:
-        return float(reply.headers.get(name, ""))
-    except ValueError:
-        return None
-
-
 def _bucket_use(reply: Reply) -> tuple[int, int] | None:
     """(used, size) from "X-Api-Call-Limit: 12/40"."""
     used, _, size = str(reply.headers.get("X-Api-Call-Limit", "")).partition("/")
@@ -154,8 +147,7 @@ class Cafe24Connector(Connector):
         self.history_days = int(settings.get("history_days") or HISTORY_DAYS)
         self.page_size = max(1, min(page_size, PAGE_LIMIT))
         self.clock = clock
-        # Cafe24's published drain; an account setting only so the local stand-in can go faster.
-        self.drain = float(settings.get("calls_per_second") or DRAIN_PER_S)
+        self.drain = account_rate(settings, DRAIN_PER_S)  # calls a second the bucket drains
         self.http = http or ChannelHttp(self.base, "Cafe24",
                                         bucket=TokenBucket(rate=self.drain, burst=BUCKET))
         self._earlier_on_reply = self.http.on_reply
@@ -163,7 +155,6 @@ class Cafe24Connector(Connector):
         self.http.throttle_wait = self._throttle_wait
         version = settings.get("api_version") or API_VERSION
         self.http.session.headers["X-Cafe24-Api-Version"] = version
-        self._last: Reply | None = None
         self._registered: dict[str, str] | None = None
         self._use_token()
 
@@ -171,25 +162,20 @@ class Cafe24Connector(Connector):
     def _on_reply(self, reply: Reply) -> None:
         """Follow the bucket Cafe24 reports, so the next call waits instead of meeting 429;
         a spent usage allowance (…-Remain on a success) stops the calls for that long."""
-        self._last = reply
         use = _bucket_use(reply)
         bucket = self.http.bucket
         if use and bucket:
             bucket.set_available(use[1] - use[0])
         remain = self._usage_wait(reply)
         if remain and reply.status < 400:
-            if bucket:
-                bucket.pause(remain)
-            else:
-                self.http.stats.waited_s += remain
-                self.http.sleep(remain)
+            self.http.hold(remain)
         if self._earlier_on_reply:
             self._earlier_on_reply(reply)
 
     @staticmethod
     def _usage_wait(reply: Reply) -> float:
-        waits = [_header_number(reply, "X-Cafe24-Call-Remain"),
-                 _header_number(reply, "X-Cafe24-Time-Remain")]
+        waits = [reply.header_number("X-Cafe24-Call-Remain"),
+                 reply.header_number("X-Cafe24-Time-Remain")]
         return max((w for w in waits if w), default=0.0)
 
     def _throttle_wait(self, reply: Reply) -> float | None:
@@ -231,17 +217,17 @@ class Cafe24Connector(Connector):
         try:
             return self.http.request(method, path, **kwargs)
         except ChannelAuthError:
-            status = self._last.status if self._last else 0
+            last = self.http.last_reply
             raise ChannelAuthError(
                 _("Cafe24 refused the mall's credentials ({status}: {answer}).").format(
-                    status=status, answer=_error_text(self._last)),
+                    status=last.status if last else 0, answer=_error_text(last)),
                 _("Check that the app is still installed on the mall with the order and "
                   "shipping permissions, then connect the account again in Channels.")
             ) from None
         except ChannelRejected:
-            status = self._last.status if self._last else 0
+            last = self.http.last_reply
             raise ChannelRejected(_("Cafe24 refused the request ({status}: {answer}).").format(
-                status=status, answer=_error_text(self._last)), "") from None
+                status=last.status if last else 0, answer=_error_text(last)), "") from None
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Reply:
         """A call with a live token: renewed when due, or once after a 401."""
@@ -250,7 +236,8 @@ class Cafe24Connector(Connector):
         try:
             return self._send(method, path, **kwargs)
         except ChannelAuthError:
-            if not (self._last and self._last.status == 401 and self.secrets.get("refresh_token")):
+            last = self.http.last_reply
+            if not (last and last.status == 401 and self.secrets.get("refresh_token")):
                 raise
         self.refresh_access_token()
         return self._send(method, path, **kwargs)
@@ -388,7 +375,7 @@ class Cafe24Connector(Connector):
                 reply = self._call("GET", f"{ORDERS_PATH}/{order_id}",
                                    params={"shop_no": shop, "embed": "items"})
             except ChannelRejected:
-                if self._last is not None and self._last.status == 404:
+                if self.http.last_reply and self.http.last_reply.status == 404:
                     continue
                 raise
             return shop, self._json(reply, "order")

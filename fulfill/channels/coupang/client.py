@@ -37,9 +37,9 @@ from fulfill.channels.coupang import claims as claim_records
 from fulfill.channels.coupang.mapper import map_order, order_id_of
 from fulfill.channels.coupang.shipping import invoice_outcome, plan_invoices
 from fulfill.channels.coupang.signing import authorization
-from fulfill.channels.http import ChannelHttp, Reply
+from fulfill.channels.http import ChannelHttp
 from fulfill.channels.money_time import KST
-from fulfill.channels.ratelimit import TokenBucket
+from fulfill.channels.ratelimit import TokenBucket, account_rate
 from fulfill.domain import ChannelAccount, Platform
 from fulfill.errors import ChannelAuthError, ChannelRejected, ChannelUnavailable, PayloadError
 from fulfill.translation import N_, _
@@ -59,7 +59,7 @@ WITHDRAWALS_PER_PAGE = 100  # sizePerPage maximum
 LOOKBACK_DAYS = 30
 HISTORY_DAYS = 90
 ORDERS_PER_CLAIM_PAGE = 20
-RATE = 5  # requests a second (setting requests_per_second)
+RATE = 5  # requests a second
 SUCCESS_CODES = frozenset({"200", "SUCCESS", "OK"})
 RETRY_ADVICE = N_("Try again later; if it keeps happening, report it to support with the log.")
 
@@ -118,7 +118,7 @@ class CoupangConnector(Connector):
         self.history_days = int(settings.get("history_days") or HISTORY_DAYS)
         # Coupang limits calls per second per vendor without publishing the order-API
         # figures: 5 a second is a cautious guess, and its 429s are waited out anyway.
-        rate = float(settings.get("requests_per_second") or RATE)
+        rate = account_rate(settings, RATE)
         self.http = http or ChannelHttp(settings.get("api_base") or LIVE_HOST, "Coupang",
                                         bucket=TokenBucket(rate=rate, burst=rate),
                                         timeout=(5.0, 95.0))
@@ -126,20 +126,14 @@ class CoupangConnector(Connector):
         self.http.session.headers["X-EXTENDED-TIMEOUT"] = "90000"
         self.clock = clock
         self.base = f"/v2/providers/openapi/apis/api/v4/vendors/{self.vendor_id}"
-        self._last: Reply | None = None
-        self._earlier_on_reply = self.http.on_reply
-        self.http.on_reply = self._remember
 
     # --- calls ---------------------------------------------------------------------------
-    def _remember(self, reply: Reply) -> None:
-        """Keep the last reply: an error ChannelHttp raises still needs Coupang's message."""
-        self._last = reply
-        if self._earlier_on_reply:
-            self._earlier_on_reply(reply)
-
     def _last_message(self) -> str:
+        """Coupang's message in the last reply: an error ChannelHttp raises has only the
+        status."""
+        last = self.http.last_reply
         try:
-            data = json.loads(self._last.body) if self._last else {}
+            data = json.loads(last.body) if last else {}
         except (ValueError, UnicodeDecodeError):
             return ""
         return str(data.get("message") or "") if isinstance(data, dict) else ""

@@ -30,7 +30,7 @@ from fulfill.channels.naver import delivery
 from fulfill.channels.naver.claims import claims
 from fulfill.channels.naver.mapper import group, kst_time, map_order, order_id_of
 from fulfill.channels.naver.signing import client_secret_sign
-from fulfill.channels.ratelimit import TokenBucket
+from fulfill.channels.ratelimit import TokenBucket, account_rate
 from fulfill.domain import ChannelAccount, Platform
 from fulfill.errors import ChannelAuthError, ChannelRejected, ChannelUnavailable, PayloadError
 from fulfill.translation import N_, _
@@ -54,13 +54,6 @@ IP_ADVICE = N_("Naver accepts calls only from IP addresses registered for the ap
                "open the Commerce API Center (apicenter.commerce.naver.com) → Application → "
                "API 호출 IP, add this computer's public IP address, then try again.")
 RETRY_ADVICE = N_("Try again later; if it keeps happening, report it to support with the log.")
-
-
-def _number(header: str | None) -> float | None:
-    try:
-        return float(header) if header else None
-    except ValueError:
-        return None
 
 
 def _ms(moment: datetime) -> datetime:
@@ -90,27 +83,25 @@ class NaverConnector(Connector):
         self.history_days = int(account.settings.get("history_days") or HISTORY_DAYS)
         # Naver publishes no figures (limits vary by API and seller): a guess, slowed to the
         # lowest rate its GNCP-GW-RateLimit headers announce. A sandbox account goes faster.
-        rate = float(account.settings.get("requests_per_second") or 10)
+        rate = account_rate(account.settings, 10)
         self.http = http or ChannelHttp(account.settings.get("api_base") or LIVE_BASE, "Naver",
                                         bucket=TokenBucket(rate=rate, burst=rate))
         self.clock = clock
         self._token: str | None = None
         self._token_until = 0.0
-        self._last: Reply | None = None
         self._earlier_on_reply = self.http.on_reply
         self.http.on_reply = self._on_reply
 
     # --- calls ---------------------------------------------------------------------------
     def _on_reply(self, reply: Reply) -> None:
-        self._last = reply
         if self._earlier_on_reply:
             self._earlier_on_reply(reply)
         bucket = self.http.bucket
         if bucket:
-            rate = _number(reply.headers.get("GNCP-GW-RateLimit-Replenish-Rate"))
+            rate = reply.header_number("GNCP-GW-RateLimit-Replenish-Rate")
             if rate and rate < bucket.rate:
                 bucket.rate = rate
-            remaining = _number(reply.headers.get("GNCP-GW-RateLimit-Remaining"))
+            remaining = reply.header_number("GNCP-GW-RateLimit-Remaining")
             if remaining is not None:
                 bucket.set_available(remaining)
         if reply.status == 429 and self._error(reply)[0] == "GW.QUOTA_LIMIT" and \
@@ -135,8 +126,9 @@ class NaverConnector(Connector):
         return str(data.get("code") or ""), "; ".join([message, *invalid]).strip("; ")
 
     def _refusal(self) -> ChannelAuthError:
-        code, message = self._error(self._last)
-        answer = f"{code or (self._last.status if self._last else '?')}: {message}"
+        last = self.http.last_reply
+        code, message = self._error(last)
+        answer = f"{code or (last.status if last else '?')}: {message}"
         if code == "GW.IP_NOT_ALLOWED":
             return ChannelAuthError(_("Naver refused the call from this computer ({answer}).")
                                     .format(answer=answer), _(IP_ADVICE))
@@ -146,8 +138,9 @@ class NaverConnector(Connector):
               "API group, in the Commerce API Center; then reconnect the account in Channels."))
 
     def _rejected(self) -> ChannelRejected:
-        code, message = self._error(self._last)
-        status = self._last.status if self._last else "?"
+        last = self.http.last_reply
+        code, message = self._error(last)
+        status = last.status if last else "?"
         return ChannelRejected(_("Naver refused the request ({answer}).").format(
             answer=f"{status} {code}: {message}"), "")
 
@@ -182,7 +175,7 @@ class NaverConnector(Connector):
             try:
                 return self.http.request(method, path, headers=headers, **kwargs).json()
             except ChannelAuthError:
-                if attempt == 1 and self._error(self._last)[0] == "GW.AUTHN":
+                if attempt == 1 and self._error(self.http.last_reply)[0] == "GW.AUTHN":
                     self._token = None
                     continue
                 raise self._refusal() from None

@@ -29,7 +29,7 @@ from fulfill.channels.qoo10.mapper import (
 )
 from fulfill.channels.qoo10.qapi import QApi, rows_of
 from fulfill.channels.qoo10.sites import site_for
-from fulfill.channels.ratelimit import TokenBucket
+from fulfill.channels.ratelimit import TokenBucket, account_rate
 from fulfill.domain import ChannelAccount, Platform
 from fulfill.errors import ChannelRejected
 from fulfill.translation import N_, _
@@ -98,8 +98,7 @@ class Qoo10Connector(Connector):
         super().__init__(account, secrets)
         self.site = site_for(account.settings.get("site"))
         self.history_days = int(account.settings.get("history_days") or HISTORY_DAYS)
-        # `rate_per_s` is for stand-ins of Qoo10 (the sandbox), not for the seller to raise.
-        rate = float(account.settings.get("rate_per_s") or RATE_PER_S)
+        rate = account_rate(account.settings, RATE_PER_S)
         self.http = http or ChannelHttp(account.settings.get("api_base") or self.site.api_base,
                                         self.site.label, bucket=TokenBucket(rate=rate, burst=BURST))
         self.qapi = QApi(self.http, self.site.label, lambda: self.secrets,

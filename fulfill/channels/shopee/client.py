@@ -94,18 +94,8 @@ class ShopeeConnector(Connector):
         self.http = http or ChannelHttp(account.settings.get("api_base") or LIVE_HOST, "Shopee",
                                         bucket=TokenBucket(rate=10, burst=10))
         self.clock = clock
-        self._last: Reply | None = None
-        self._earlier_on_reply = self.http.on_reply
-        self.http.on_reply = self._remember
 
     # --- calls ---------------------------------------------------------------------------
-    def _remember(self, reply: Reply) -> None:
-        """Keep the last reply: a 403 raised by ChannelHttp still needs Shopee's error code.
-        (Shopee documents no throttle headers, so there is nothing else to read here.)"""
-        self._last = reply
-        if self._earlier_on_reply:
-            self._earlier_on_reply(reply)
-
     def _decode(self, reply: Reply) -> dict[str, Any]:
         try:  # JSON numbers are money here: Decimal, never float
             data = json.loads(reply.body.decode("utf-8"), parse_float=Decimal)
@@ -121,8 +111,11 @@ class ShopeeConnector(Connector):
         return data
 
     def _last_error(self) -> tuple[str, str]:
+        """Shopee's error code in the last reply: a 403 ChannelHttp raises has only the
+        status."""
+        last = self.http.last_reply
         try:
-            data = self._decode(self._last) if self._last else {}
+            data = self._decode(last) if last else {}
         except PayloadError:
             data = {}
         return str(data.get("error") or ""), str(data.get("message") or "")
@@ -137,13 +130,8 @@ class ShopeeConnector(Connector):
 
     def _wait(self, attempt: int) -> None:
         """Shopee sends no Retry-After: back off, growing, through the bucket when there is one."""
-        delay = min(30.0, self.http.backoff_s * 2 ** attempt)
         self.http.stats.retries += 1
-        if self.http.bucket:
-            self.http.bucket.pause(delay)
-        else:
-            self.http.stats.waited_s += delay
-            self.http.sleep(delay)
+        self.http.hold(min(30.0, self.http.backoff_s * 2 ** attempt))
 
     def _send(self, method: str, path: str, params: Callable[[], dict[str, Any]],
               body: Any) -> dict[str, Any]:
