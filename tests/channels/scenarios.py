@@ -26,6 +26,11 @@ STALL_S = 1.0  # a stalled answer comes this late: well past the read timeout be
 STALL_TIMEOUT = (1.0, 0.3)  # (connect, read) seconds for a connector meant to see a stall
 
 
+def soon() -> datetime:
+    """A moment after the sandbox's latest change has settled: the `now` of a later sync."""
+    return datetime.now(UTC) + timedelta(seconds=30)
+
+
 def audit_rows(store) -> int:
     """How many entries the order audit log holds."""
     return store.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]

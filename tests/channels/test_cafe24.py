@@ -26,8 +26,8 @@ from fulfill.channels.cafe24.client import Cafe24Connector
 from fulfill.channels.cafe24.mapper import STATUSES, map_order
 from fulfill.channels.credentials import load_secrets, save_secrets
 from fulfill.channels.http import ChannelHttp
-from fulfill.channels.ratelimit import TokenBucket
-from fulfill.domain import ChannelAccount, Money, OrderStatus, Platform
+from fulfill.channels.ratelimit import RATE_SETTING, TokenBucket
+from fulfill.domain import Money, OrderStatus, Platform
 from fulfill.domain.returns import ClaimKind, ReturnKind, ReturnReason, ReturnStatus
 from fulfill.errors import ChannelAuthError, ChannelRejected
 from fulfill.sandboxes import cafe24
@@ -39,6 +39,7 @@ from fulfill.services.sync import sync_account
 from fulfill.storage.outbox import OutboxRepository
 from fulfill.storage.returns import PLATFORM_CANCELLATION
 from tests.channels import scenarios
+from tests.channels.scenarios import soon
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "cafe24"
 FAST = 10_000  # the sandbox's bucket drains this many calls a second unless a test is about it
@@ -50,10 +51,6 @@ DOCUMENTED = ("N00 N02 N10 N20 N21 N22 N30 N40 N50 C00 C10 C11 C34 C35 C36 C40 C
 
 def fixture(name):
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
-
-
-def soon():
-    return datetime.now(UTC) + timedelta(seconds=30)
 
 
 # --- recipe, mapper, codes ----------------------------------------------------------------
@@ -200,10 +197,8 @@ def sandbox():
 
 
 def add_account(store, url, **settings):
-    acc = store.accounts.add(ChannelAccount(Platform.CAFE24, "Seoul Glow Global (sandbox)",
-                                            {**cafe24.account_settings(url), **settings}))
-    save_secrets(acc.id, dict(cafe24.SECRETS))
-    return acc
+    return channels.add_account(store, Platform.CAFE24, "Seoul Glow Global (sandbox)",
+                                {**cafe24.account_settings(url), **settings}, cafe24.SECRETS)
 
 
 @pytest.fixture
@@ -300,7 +295,8 @@ def test_the_bucket_header_slows_calls_down_before_a_429(store):
 def test_a_429_waits_for_the_bucket_to_drain(store):
     waits = []
     with cafe24.Cafe24Sandbox(250, rate=20, bucket=10) as server:
-        account = add_account(store, server.url, calls_per_second=f"{client_module.DRAIN_PER_S:g}")
+        account = add_account(store, server.url,
+                              **{RATE_SETTING: f"{client_module.DRAIN_PER_S:g}"})
         conn = connector(account, sleep=lambda s: (waits.append(s), time.sleep(s)))
         scenarios.server_throttling_is_waited_out(store, server, conn, 250)
     assert waits and min(waits) >= 1 / client_module.DRAIN_PER_S  # a drained call each
@@ -486,8 +482,7 @@ def test_browser_sign_in_needs_the_registered_redirect(store, sandbox):
     assert answers == [200] and granted["access_token"] in sandbox.access_tokens
     assert granted["refresh_token"] in sandbox.refresh_tokens
     assert granted["expires_at"].endswith("Z")
-    account = store.accounts.add(ChannelAccount(Platform.CAFE24, "Signed in", settings))
-    save_secrets(account.id, granted)
+    account = channels.add_account(store, Platform.CAFE24, "Signed in", settings, granted)
     assert connector(account).test_connection().startswith("Connected to Cafe24 · Signed in")
 
     elsewhere = {**settings, "redirect_port": str(_free_port())}  # not registered on the app

@@ -29,6 +29,7 @@ from fulfill.domain.returns import ClaimKind, ReturnKind, ReturnReason, ReturnSt
 from fulfill.errors import ChannelAuthError, ChannelRejected
 from fulfill.sandboxes import coupang
 from fulfill.sandboxes import coupang_data as cd
+from fulfill.services import channels
 from fulfill.services.outbox import deliver_due, ship_order
 from fulfill.services.sync import sync_account
 from fulfill.storage.outbox import OutboxRepository
@@ -36,17 +37,13 @@ from fulfill.storage.returns import PLATFORM_CANCELLATION
 from fulfill.storage.sync_state import SyncRepository
 from tests.channels import scenarios
 from tests.channels.conftest import shared_fixture
+from tests.channels.scenarios import soon
 
 KST = ZoneInfo("Asia/Seoul")
 
 
 def fixture(name):
     return json.loads(shared_fixture("coupang", name).read_text())
-
-
-def soon():
-    """A moment after the sandbox's latest change has settled."""
-    return datetime.now(UTC) + timedelta(seconds=30)
 
 
 # --- signature --------------------------------------------------------------------------
@@ -246,10 +243,8 @@ def sandbox():
 
 
 def add_account(store, url, **settings):
-    account = store.accounts.add(ChannelAccount(Platform.COUPANG, "Coupang (sandbox)",
-                                                {**coupang.account_settings(url), **settings}))
-    save_secrets(account.id, dict(coupang.SECRETS))
-    return account
+    return channels.add_account(store, Platform.COUPANG, "Coupang (sandbox)",
+                                {**coupang.account_settings(url), **settings}, coupang.SECRETS)
 
 
 @pytest.fixture
@@ -617,8 +612,6 @@ def test_a_stop_request_holds_the_box_and_a_cancellation_cancels_it(store, accou
 # --- registry and the Channels screen ---------------------------------------------------------
 
 def test_registry_and_sandbox_account(store):
-    from fulfill.services import channels
-
     kind = KINDS[Platform.COUPANG]
     assert kind.connector_class() is CoupangConnector
     assert [f.key for f in CoupangConnector.credential_fields] == [
@@ -633,8 +626,6 @@ def test_registry_and_sandbox_account(store):
 
 
 def test_days_to_follow_an_order_is_an_optional_checked_setting(store):
-    from fulfill.channels.coupang.client import CoupangConnector
-
     spec = next(f for f in CoupangConnector.credential_fields if f.key == "lookback_days")
     assert spec.optional and not spec.secret
     made = store.accounts.add(ChannelAccount(Platform.COUPANG, "Days", {

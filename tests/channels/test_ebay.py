@@ -23,13 +23,9 @@ from fulfill.sandboxes import ebay as sb
 from fulfill.services.sync import sync_account
 from tests.channels import scenarios
 from tests.channels.conftest import shared_fixture
+from tests.channels.scenarios import soon
 from tests.factories import chinese_address
 from tests.factories import order as factory_order
-
-
-def soon():
-    """A moment after the sandbox's latest change has settled."""
-    return datetime.now(UTC) + timedelta(seconds=30)
 
 
 # --- the spec, and payloads built from it -----------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import partial
 from urllib.parse import parse_qs, urlsplit
@@ -23,13 +23,9 @@ from fulfill.services.progress import CancelToken, Cancelled
 from fulfill.services.sync import sync_account
 from tests.channels import scenarios
 from tests.channels.conftest import shared_fixture
+from tests.channels.scenarios import soon
 from tests.factories import chinese_address
 from tests.factories import order as factory_order
-
-
-def soon():
-    """A moment after the sandbox's latest change has settled."""
-    return datetime.now(UTC) + timedelta(seconds=30)
 
 
 # --- the spec --------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from fulfill.services.sync import sync_account
 from fulfill.storage.outbox import OutboxRepository
 from fulfill.storage.returns import PLATFORM_CANCELLATION
 from tests.channels import scenarios
+from tests.channels.scenarios import audit_rows, soon
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "naver"
 UTC9 = timedelta(hours=9)
@@ -57,11 +58,6 @@ def payloads(name: str) -> dict[str, dict]:
 
 def krw(amount: int) -> Money:
     return Money(amount, "KRW")
-
-
-def soon():
-    """A moment after the sandbox's latest change has settled."""
-    return datetime.now(UTC) + timedelta(seconds=30)
 
 
 # --- signature -------------------------------------------------------------------------------
@@ -242,13 +238,18 @@ class DocSandbox(Sandbox):
         return SandboxReply(200, fixture("query_order_with_claims.json"))
 
 
+def fetch_the_fixtures_day(server):
+    """The client's fetch from `server` over the fixtures' day: 18 Nov, 00:00 to 20:00 KST."""
+    account = ChannelAccount(Platform.NAVER, "doc", naver.account_settings(server.url), id=1)
+    conn = NaverConnector(account, dict(naver.SECRETS), http=ChannelHttp(
+        account.settings["api_base"], "Naver", sleep=lambda s: None))
+    start = datetime(2026, 11, 18, tzinfo=UTC) - UTC9
+    return conn.fetch(SyncWindow(start, start + timedelta(hours=20)))
+
+
 def test_client_pages_with_more_from_and_sequence_and_reads_whole_orders():
     with DocSandbox() as server:
-        account = ChannelAccount(Platform.NAVER, "doc", naver.account_settings(server.url), id=1)
-        conn = NaverConnector(account, dict(naver.SECRETS), http=ChannelHttp(
-            f"{server.url}/external", "Naver", sleep=lambda s: None))
-        start = datetime(2026, 11, 18, tzinfo=UTC) - UTC9
-        pages = list(conn.fetch(SyncWindow(start, start + timedelta(hours=20))))
+        pages = list(fetch_the_fixtures_day(server))
     (page,) = pages
     (order,) = page.orders
     assert order.platform_order_id == "2026111812345671" and len(order.lines) == 2
@@ -294,11 +295,7 @@ class OddSandbox(DocSandbox):
 @pytest.mark.parametrize("mode", ["missing", "no data", "stuck"])
 def test_answers_naver_would_not_send(mode):
     with OddSandbox(mode) as server:
-        account = ChannelAccount(Platform.NAVER, "odd", naver.account_settings(server.url), id=1)
-        conn = NaverConnector(account, dict(naver.SECRETS), http=ChannelHttp(
-            f"{server.url}/external", "Naver", sleep=lambda s: None))
-        start = datetime(2026, 11, 18, tzinfo=UTC) - UTC9
-        fetching = conn.fetch(SyncWindow(start, start + timedelta(hours=20)))
+        fetching = fetch_the_fixtures_day(server)
         if mode == "missing":  # the order is kept back as a problem, with what was asked
             (page,) = list(fetching)
             (problem,) = page.problems
@@ -321,10 +318,8 @@ def sandbox():
 
 
 def add_account(store, url, **settings):
-    acc = store.accounts.add(ChannelAccount(Platform.NAVER, "스마트스토어 (sandbox)",
-                                            {**naver.account_settings(url), **settings}))
-    save_secrets(acc.id, dict(naver.SECRETS))
-    return acc
+    return channels.add_account(store, Platform.NAVER, "스마트스토어 (sandbox)",
+                                {**naver.account_settings(url), **settings}, naver.SECRETS)
 
 
 @pytest.fixture
@@ -346,10 +341,6 @@ def connector(account, sleep=lambda s: None, **http_options):
 
 def local_order(store, account, order_id):
     return store.orders.get(store.orders.id_for(account.id, order_id))
-
-
-def audit_rows(store) -> int:
-    return store.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
 
 
 def test_first_sync_reads_every_day_then_resync_writes_nothing(store, account, sandbox):

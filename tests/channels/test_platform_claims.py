@@ -5,6 +5,8 @@ however many times a sync reads them."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -28,7 +30,7 @@ from fulfill.domain.returns import (
     reason_from_text,
 )
 from fulfill.errors import StoreError
-from fulfill.services import returns
+from fulfill.services import channels, returns
 from fulfill.services.platform_claims import apply_claims
 from fulfill.services.returns import ReturnRefused
 from fulfill.services.sync import SyncReport, sync_account
@@ -36,6 +38,7 @@ from fulfill.storage.returns import PLATFORM_CANCELLATION
 from fulfill.storage.sync_state import SyncRepository
 from tests.channels import scenarios
 from tests.channels.conftest import shared_fixture
+from tests.channels.scenarios import audit_rows, soon
 from tests.factories import order as factory_order
 
 OWN_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "claims"
@@ -185,7 +188,7 @@ class Shop:
         """A sync after the platform's latest change has settled."""
         if self.platform is Platform.AMAZON:
             return sync_account(store, self.connector(), now=self.sandbox.advance(130))
-        return sync_account(store, self.connector(), now=datetime.now(UTC) + timedelta(seconds=30))
+        return sync_account(store, self.connector(), now=soon())
 
     def shipped_order(self) -> Any:
         """The sandbox's key of a shipped order with nothing refunded or returned."""
@@ -232,15 +235,15 @@ class Shop:
         return sb.refund(key, amount, lines, text="Damaged in transit")
 
 
-def open_shop(platform: Platform, store, orders: int = 120):
+@contextmanager
+def open_shop(platform: Platform, store, orders: int = 120) -> Iterator[Shop]:
+    """The platform's sandbox, running while the `with` lasts, and an account on it."""
     kind = KINDS[platform]
     module = kind.sandbox_module()
-    sandbox = kind.sandbox_class()(orders, **(ROOMY if platform is Platform.SHOPIFY else {}))
-    sandbox.start()
-    account = store.accounts.add(ChannelAccount(platform, f"{platform.value} (sandbox)",
-                                                module.account_settings(sandbox.url)))
-    save_secrets(account.id, dict(module.SECRETS))
-    return Shop(platform, sandbox, account)
+    with kind.sandbox_class()(orders, **(ROOMY if platform is Platform.SHOPIFY else {})) as sandbox:
+        account = channels.add_account(store, platform, f"{platform.value} (sandbox)",
+                                       module.account_settings(sandbox.url), module.SECRETS)
+        yield Shop(platform, sandbox, account)
 
 
 REFUNDING = [Platform.WOOCOMMERCE, Platform.SHOPIFY, Platform.ETSY, Platform.EBAY,
@@ -249,13 +252,8 @@ REFUNDING = [Platform.WOOCOMMERCE, Platform.SHOPIFY, Platform.ETSY, Platform.EBA
 
 @pytest.fixture(params=REFUNDING, ids=lambda p: p.value)
 def shop(request, store):
-    made = open_shop(request.param, store)
-    yield made
-    made.sandbox.stop()
-
-
-def audit_rows(store) -> int:
-    return store.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    with open_shop(request.param, store) as made:
+        yield made
 
 
 def test_platform_refunds_merge_into_one_rma_without_duplicates(store, shop):
@@ -334,8 +332,7 @@ def test_a_seller_opened_rma_takes_the_platform_refund(store, shop):
 
 
 def test_a_refund_typed_in_by_hand_is_not_counted_twice(store):
-    shop = open_shop(Platform.WOOCOMMERCE, store)
-    try:
+    with open_shop(Platform.WOOCOMMERCE, store) as shop:
         shop.sync(store)
         key = shop.shipped_order()
         order_id = shop.order_id(store, key)
@@ -352,14 +349,11 @@ def test_a_refund_typed_in_by_hand_is_not_counted_twice(store):
         assert rma.id == mine.id and rma.refunded == amount and len(rma.refunds) == 1
         assert rma.refunds[0].platform_ref == ref and rma.platform_ref == ref
         assert "refund matched" in [entry.action for entry in store.returns.history(rma.id)]
-    finally:
-        shop.sandbox.stop()
 
 
 @pytest.mark.parametrize("platform", [Platform.SHOPIFY, Platform.SHOPEE], ids=lambda p: p.value)
 def test_a_return_request_opens_one_requested_rma_then_takes_its_refund(store, platform):
-    shop = open_shop(platform, store)
-    try:
+    with open_shop(platform, store) as shop:
         shop.sync(store)
         key = shop.shipped_order()
         order_id = shop.order_id(store, key)
@@ -390,13 +384,10 @@ def test_a_return_request_opens_one_requested_rma_then_takes_its_refund(store, p
         (paid,) = store.returns.for_order(order_id)
         assert paid.id == rma.id and paid.status is ReturnStatus.APPROVED
         assert paid.refunded == line.unit_price
-    finally:
-        shop.sandbox.stop()
 
 
 def test_an_amazon_cancellation_is_recorded_on_the_order_once(store):
-    shop = open_shop(Platform.AMAZON, store)
-    try:
+    with open_shop(Platform.AMAZON, store) as shop:
         sync_account(store, shop.connector())
 
         def cancellations(order_id):
@@ -417,14 +408,19 @@ def test_an_amazon_cancellation_is_recorded_on_the_order_once(store):
         shop.sync(store)
         assert len(cancellations(order_id)) == 1
         assert store.returns.for_order(order_id) == []  # Orders v0 says nothing of money
-    finally:
-        shop.sandbox.stop()
 
 
 # --- a sync cut off mid-page -----------------------------------------------------------------
 
 def refunded_ids(sandbox) -> dict[str, int]:
     return {str(k): len(o["refunds"]) for k, o in sandbox.orders.items() if o["refunds"]}
+
+
+def refunds_per_order(store) -> dict[str, int]:
+    """The refunds on each stored order's RMAs, by platform order id, as `refunded_ids`."""
+    return dict(store.db.execute(
+        "SELECT o.platform_order_id, count(f.id) FROM orders o JOIN rmas r ON r.order_id = o.id"
+        " JOIN refunds f ON f.rma_id = r.id GROUP BY o.id").fetchall())
 
 
 def refund_twice_on_each_page(sandbox) -> None:
@@ -441,8 +437,7 @@ def refund_twice_on_each_page(sandbox) -> None:
 
 
 def test_a_sync_killed_mid_page_leaves_no_half_applied_claims(store):
-    shop = open_shop(Platform.WOOCOMMERCE, store, orders=250)
-    try:
+    with open_shop(Platform.WOOCOMMERCE, store, orders=250) as shop:
         refund_twice_on_each_page(shop.sandbox)
         first_page = sorted(shop.sandbox.orders)[:100]
         refunded = refunded_ids(shop.sandbox)
@@ -462,28 +457,17 @@ def test_a_sync_killed_mid_page_leaves_no_half_applied_claims(store):
         store.db.execute("DROP TRIGGER killed")
         report = sync_account(store, shop.connector())
         assert report.resumed and store.orders.count() == 250
-        counts = dict(store.db.execute(
-            "SELECT o.platform_order_id, count(f.id) FROM orders o JOIN rmas r ON r.order_id = o.id"
-            " JOIN refunds f ON f.rma_id = r.id GROUP BY o.id").fetchall())
-        assert counts == refunded  # every refund once, none twice
-    finally:
-        shop.sandbox.stop()
+        assert refunds_per_order(store) == refunded  # every refund once, none twice
 
 
 def test_a_sync_cancelled_between_pages_resumes_with_each_refund_once(store):
-    shop = open_shop(Platform.WOOCOMMERCE, store, orders=250)
-    try:
+    with open_shop(Platform.WOOCOMMERCE, store, orders=250) as shop:
         refund_twice_on_each_page(shop.sandbox)
         scenarios.cancel_when(store, shop.connector(), "100 orders read")
         assert store.orders.count() == 100
         sync_account(store, shop.connector())
         sync_account(store, shop.connector())
-        rows = store.db.execute(
-            "SELECT o.platform_order_id, count(f.id) FROM orders o JOIN rmas r ON r.order_id = o.id"
-            " JOIN refunds f ON f.rma_id = r.id GROUP BY o.id").fetchall()
-        assert dict(rows) == refunded_ids(shop.sandbox)
-    finally:
-        shop.sandbox.stop()
+        assert refunds_per_order(store) == refunded_ids(shop.sandbox)
 
 
 # --- the rules, on one order -----------------------------------------------------------------

@@ -21,13 +21,15 @@ from fulfill.channels.qoo10.client import Qoo10Connector
 from fulfill.channels.qoo10.mapper import claims, map_order, parse_qoo10_time
 from fulfill.channels.qoo10.qapi import result_of, rows_of
 from fulfill.channels.qoo10.sites import JP, SG, site_for
-from fulfill.domain import ChannelAccount, Money, OrderStatus, Platform
+from fulfill.domain import Money, OrderStatus, Platform
 from fulfill.domain.returns import ClaimKind, ReturnKind, ReturnReason, ReturnStatus
 from fulfill.errors import ChannelAuthError, ChannelRejected, PayloadError
 from fulfill.sandboxes import qoo10
+from fulfill.services import channels
 from fulfill.services.sync import sync_account
 from fulfill.storage.sync_state import SyncRepository
 from tests.channels import scenarios
+from tests.channels.scenarios import soon
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "qoo10"
 
@@ -35,11 +37,6 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "qoo10"
 def load(name):
     """A fixture as the client reads answers: JSON numbers as Decimal."""
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"), parse_float=Decimal)
-
-
-def soon():
-    """A moment after the sandbox's latest change has settled."""
-    return datetime.now(UTC) + timedelta(seconds=30)
 
 
 def jst(*parts):
@@ -57,8 +54,8 @@ def test_requests_are_form_posts_with_the_key_header_and_site_local_dates(store)
                              ("SG", "20261120080000", "20261121075959")):
         with qoo10.Qoo10Sandbox(5, site=site) as server:
             settings = {"api_base": qoo10.service_url(server.url, site), "site": site}
-            account = store.accounts.add(ChannelAccount(Platform.QOO10, f"Q {site}", settings))
-            save_secrets(account.id, dict(qoo10.SECRETS))
+            account = channels.add_account(store, Platform.QOO10, f"Q {site}", settings,
+                                           qoo10.SECRETS)
             list(connector(account).fetch(SyncWindow(since, until)))
         first = server.calls[0]
         assert first == {
@@ -232,11 +229,9 @@ def sandbox():
         yield server
 
 
-def add_account(store, url, secrets=None):
-    account = store.accounts.add(ChannelAccount(Platform.QOO10, "Qoo10 (sandbox)",
-                                                qoo10.account_settings(url)))
-    save_secrets(account.id, dict(qoo10.SECRETS if secrets is None else secrets))
-    return account
+def add_account(store, url, secrets=None, name="Qoo10 (sandbox)"):
+    return channels.add_account(store, Platform.QOO10, name, qoo10.account_settings(url),
+                                qoo10.SECRETS if secrets is None else secrets)
 
 
 @pytest.fixture
@@ -374,15 +369,13 @@ def test_a_claim_on_an_order_qoo10_cannot_return_is_a_problem(store, account, sa
 
 
 def test_a_sandbox_account_syncs_through_the_channels_service(store):
-    from fulfill.services import channels as service
-
     try:
-        account = service.add_sandbox_account(store, Platform.QOO10)
-        assert service.check_connection(account).endswith("(Qoo10 Japan)")
-        (result,) = service.sync_accounts(store, [account])
+        account = channels.add_sandbox_account(store, Platform.QOO10)
+        assert channels.check_connection(account).endswith("(Qoo10 Japan)")
+        (result,) = channels.sync_accounts(store, [account])
         assert result.error is None and result.report.created == 250
     finally:
-        service.stop_sandboxes()
+        channels.stop_sandboxes()
 
 
 def test_an_expired_key_is_renewed_from_the_saved_login_and_kept(store, account, sandbox):
@@ -412,9 +405,7 @@ def test_an_expired_key_without_a_login_says_how_to_make_one(store, sandbox):
                                                r"expired") as info:
         sync_account(store, connector(account))
     assert "QSM login ID and password" in info.value.advice and sandbox.keys_issued == 0
-    keyless = store.accounts.add(ChannelAccount(Platform.QOO10, "Qoo10 keyless",
-                                                qoo10.account_settings(sandbox.url)))
-    save_secrets(keyless.id, {"api_key": qoo10.API_KEY})
+    keyless = add_account(store, sandbox.url, {"api_key": qoo10.API_KEY}, name="Qoo10 keyless")
     with pytest.raises(ChannelAuthError, match="needs a seller authorization key"):
         connector(keyless).test_connection()
 
@@ -425,10 +416,8 @@ def test_a_wrong_key_or_password_is_an_auth_error_in_qoo10s_words(store, sandbox
     with pytest.raises(ChannelAuthError, match="-90001: 存在しないAPIです。"):
         connector(wrong_key).test_connection()
     sandbox.expire_certification_keys()
-    secrets = {**qoo10.SECRETS, "password": "wrong"}
-    wrong_password = store.accounts.add(ChannelAccount(
-        Platform.QOO10, "Qoo10 two", qoo10.account_settings(sandbox.url)))
-    save_secrets(wrong_password.id, secrets)
+    wrong_password = add_account(store, sandbox.url, {**qoo10.SECRETS, "password": "wrong"},
+                                 name="Qoo10 two")
     with pytest.raises(ChannelAuthError, match="would not make a seller authorization key "
                                                r"\(-10001: Please check the user id and"):
         connector(wrong_password).test_connection()
@@ -512,8 +501,7 @@ def test_singapore_orders_in_sgd_and_singapore_time(store):
     with qoo10.Qoo10Sandbox(30, site="SG") as server:
         settings = {"api_base": qoo10.service_url(server.url, "SG"), "site": "SG",
                     "history_days": "200"}
-        account = store.accounts.add(ChannelAccount(Platform.QOO10, "Qoo10 SG", settings))
-        save_secrets(account.id, dict(qoo10.SECRETS))
+        account = channels.add_account(store, Platform.QOO10, "Qoo10 SG", settings, qoo10.SECRETS)
         assert sync_account(store, connector(account)).created == 30
         number = sorted(server.rows)[0]
         row = server.rows[number]

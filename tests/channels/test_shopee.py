@@ -21,16 +21,13 @@ from fulfill.domain import ChannelAccount, Money, OrderStatus, Platform
 from fulfill.errors import ChannelAuthError, ChannelRejected
 from fulfill.sandboxes import shopee
 from fulfill.sandboxes.server import Sandbox, SandboxReply
+from fulfill.services import channels
 from fulfill.services.sync import sync_account
 from tests.channels import scenarios
 from tests.channels.conftest import shared_fixture
+from tests.channels.scenarios import soon
 from tests.factories import chinese_address
 from tests.factories import order as factory_order
-
-
-def soon():
-    """A moment after the sandbox's latest change has settled."""
-    return datetime.now(UTC) + timedelta(seconds=30)
 
 
 def as_shopee_sends(payload):
@@ -153,10 +150,8 @@ def sandbox():
 
 
 def add_account(store, url):
-    acc = store.accounts.add(ChannelAccount(Platform.SHOPEE, "Shopee TW (sandbox)",
-                                            shopee.account_settings(url)))
-    save_secrets(acc.id, dict(shopee.SECRETS))
-    return acc
+    return channels.add_account(store, Platform.SHOPEE, "Shopee TW (sandbox)",
+                                shopee.account_settings(url), shopee.SECRETS)
 
 
 @pytest.fixture

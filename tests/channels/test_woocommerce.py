@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import partial
 
 import pytest
@@ -18,13 +18,9 @@ from fulfill.sandboxes import woocommerce as woo
 from fulfill.services.sync import sync_account
 from tests.channels import scenarios
 from tests.channels.conftest import shared_fixture
+from tests.channels.scenarios import soon
 from tests.factories import chinese_address
 from tests.factories import order as factory_order
-
-
-def soon():
-    """A moment after the sandbox's latest change has settled."""
-    return datetime.now(UTC) + timedelta(seconds=30)
 
 
 def test_mapper_reads_the_documented_payloads():
